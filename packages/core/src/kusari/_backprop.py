@@ -1,0 +1,297 @@
+"""The backward pass: ``Variable.backward``, ``kusari.backward`` and ``kusari.grad``.
+
+The whole algorithm, in one loop (``_run``):
+
+1. Seed a table of pending gradients with the output gradients and push the
+   outputs' creators onto a max-heap keyed by rank.
+2. Pop the highest-rank function.  Every consumer of its outputs has a
+   higher rank, so their gradients are complete: take them out of the table
+   (freeing them as we go unless ``retain_grad``).
+3. Call its ``backward`` on Variables and add each input gradient to the
+   table (intermediate inputs) or to the result (leaves), pushing creators not
+   seen yet.
+
+No recursion anywhere, so a graph 10,000 nodes deep is fine.
+"""
+from __future__ import annotations
+
+import heapq
+
+import numpy
+
+from kusari import _config
+from kusari.variable import Variable
+
+_ndarray = numpy.ndarray
+_from_array = Variable._from_array
+
+
+def _as_grad_variable(g, like: Variable, caller: str, index: int):
+    if g is None:
+        return None
+    if not isinstance(g, Variable):
+        g = _from_array(g, False)
+    data = like._data
+    if g._data.shape != data.shape:
+        raise ValueError(
+            f"{caller}: grad_outputs[{index}] expected shape {data.shape}, got {g._data.shape}")
+    return g
+
+
+def _seed(outputs, grad_outputs, caller: str, loss_scale):
+    """(node, gradient Variable) for every output that has a creator."""
+    seeds = []
+    for i, y in enumerate(outputs):
+        if not isinstance(y, Variable):
+            raise TypeError(f"{caller}: outputs[{i}] expected a Variable, got {type(y).__name__}")
+        node = y._node
+        if node is None or node.creator_node is None:
+            continue  # a leaf: there is nothing behind it
+        g = None if grad_outputs is None else _as_grad_variable(grad_outputs[i], y, caller, i)
+        if g is None:
+            g = y._grad_var
+        if g is None:
+            if y._data.size != 1:
+                raise ValueError(
+                    f"{caller}: the output has {y._data.size} elements (shape {y._data.shape}); "
+                    f"set its gradient first, e.g. y.grad = xp.ones_like(y.array)")
+            g = _from_array(_ones_like(y._data), False)
+            y._grad_var = g
+        if loss_scale is not None:
+            g = _from_array(g._data * g._data.dtype.type(loss_scale), False)
+        seeds.append((node, g))
+    return seeds
+
+
+def _ones_like(a):
+    if type(a) is _ndarray:
+        return numpy.ones_like(a)
+    from kusari import backend
+
+    return backend.get_array_module(a).ones_like(a)
+
+
+def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
+    """Backpropagate from ``seeds``.
+
+    With ``targets`` None (``backward``): leaf gradients accumulate into the
+    leaves' ``grad_var``.  Otherwise (``grad``): gradients of the target nodes
+    are returned as a dict and no ``grad`` attribute is touched;
+    ``needed`` is the set of function ids that lie on a path to a target.
+    """
+    pending = {}
+    heap = []
+    pushed = set()
+    results = {}
+    owned = set()  # ids of arrays already handed out (never alias two grads)
+
+    def push(func):
+        fid = id(func)
+        if fid not in pushed and (needed is None or fid in needed):
+            pushed.add(fid)
+            heapq.heappush(heap, (-func.rank, len(pushed), func))
+
+    for node, g in seeds:
+        prev = pending.get(node)
+        pending[node] = g if prev is None else prev + g
+        owned.add(id(g._data))
+        push(node.creator_node)
+
+    while heap:
+        func = heapq.heappop(heap)[2]
+        # 2. the output gradients are complete now
+        grad_outputs = []
+        for ref in func.outputs:
+            node = ref()
+            g = None if node is None else pending.pop(node, None)
+            if g is not None:
+                if targets is not None and node in targets:
+                    results[node] = g
+                if retain_grad:
+                    var = node._variable()
+                    if var is not None:
+                        var._grad_var = g
+            grad_outputs.append(g)
+        in_nodes = func.inputs
+        indexes = tuple([i for i, n in enumerate(in_nodes) if n.requires_grad])
+        if not indexes or all(g is None for g in grad_outputs):
+            continue
+        # 3. the function's own backward, on Variables
+        gxs = func.backward(indexes, tuple(grad_outputs))
+        n_gxs = len(gxs)
+        if n_gxs != len(indexes):
+            if n_gxs != len(in_nodes):
+                raise ValueError(
+                    f"{func.label}.backward returned {n_gxs} gradients; expected {len(indexes)} "
+                    f"(one per target index) or {len(in_nodes)} (one per input)")
+            gxs = [gxs[i] for i in indexes]
+        for i, gx in zip(indexes, gxs):
+            if gx is None:
+                continue
+            node = in_nodes[i]
+            if not isinstance(gx, Variable):
+                gx = _from_array(gx, False)
+            if gx._data.shape != node.shape:
+                raise ValueError(
+                    f"{func.label}.backward returned a gradient of shape {gx._data.shape} for "
+                    f"input {i} of shape {node.shape}")
+            creator = node.creator_node
+            if creator is None or (needed is not None and id(creator) not in needed):
+                if targets is None:
+                    _accumulate_leaf(node, gx, owned, double)
+                elif node in targets:
+                    prev = results.get(node)
+                    results[node] = gx if prev is None else prev + gx
+                continue
+            prev = pending.get(node)
+            pending[node] = gx if prev is None else prev + gx
+            push(creator)
+
+    if targets is not None:
+        for node in targets:
+            if node not in results and node in pending:
+                results[node] = pending[node]
+    return results
+
+
+def _accumulate_leaf(node, gx, owned, double: bool) -> None:
+    var = node._variable()
+    if var is None:
+        return  # nobody can read this gradient
+    if not double:
+        gx = _unshared(gx, owned)
+    prev = var._grad_var
+    var._grad_var = gx if prev is None else prev + gx
+    loss_scale = _current_loss_scale
+    if loss_scale is not None and hasattr(var, "__dict__"):
+        var._loss_scale = loss_scale
+
+
+def _unshared(gx, owned):
+    """``gx``, copied if its memory is already some other gradient's or read-only.
+
+    A backward may hand the same array to several inputs (``add``) or return a
+    read-only broadcast view (``sum``); optimizers update grads in place, so
+    each leaf must own its gradient.
+    """
+    arr = gx._data
+    base = getattr(arr, "base", None)
+    key = id(arr if base is None else base)
+    if key in owned or (type(arr) is _ndarray and not arr.flags.writeable):
+        arr = arr.copy()
+        gx = _from_array(arr, False)
+        key = id(arr)
+    owned.add(key)
+    return gx
+
+
+_current_loss_scale = None
+
+
+def backward(outputs, grad_outputs=None, *, retain_grad=False, enable_double_backprop=False,
+             loss_scale=None, caller="kusari.backward"):
+    """Backpropagate from several outputs at once (gradients add up).
+
+    Example:
+        >>> import numpy as np, kusari
+        >>> x = kusari.Variable(np.array([2.0], np.float32))
+        >>> kusari.backward([x * 3, x * x]); x.grad
+        array([7.], dtype=float32)
+    """
+    global _current_loss_scale
+    if isinstance(outputs, Variable):
+        outputs = (outputs,)
+    if grad_outputs is not None and len(grad_outputs) != len(outputs):
+        raise ValueError(f"{caller}: {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
+    seeds = _seed(outputs, grad_outputs, caller, loss_scale)
+    if not seeds:
+        return
+    _current_loss_scale = loss_scale
+    try:
+        with _config.using_config("enable_backprop", enable_double_backprop):
+            _run(seeds, retain_grad=retain_grad, double=enable_double_backprop)
+    finally:
+        _current_loss_scale = None
+
+
+def _functions_leading_to(seeds, target_nodes):
+    """Ids of the functions behind ``seeds`` that have a target node upstream."""
+    funcs = {}
+    stack = [n.creator_node for n, _ in seeds if n.creator_node is not None]
+    while stack:  # every function behind the seeds
+        func = stack.pop()
+        if id(func) in funcs:
+            continue
+        funcs[id(func)] = func
+        stack.extend(n.creator_node for n in func.inputs if n.creator_node is not None)
+    needed = set()
+    # Creators have lower ranks than their consumers: decide them first.
+    for func in sorted(funcs.values(), key=lambda f: f.rank):
+        for n in func.inputs:
+            c = n.creator_node
+            if n in target_nodes or (c is not None and id(c) in needed):
+                needed.add(id(func))
+                break
+    return needed
+
+
+def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
+         retain_grad=False, enable_double_backprop=False, loss_scale=None):
+    """Gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
+
+    Returns a list with a Variable (or None when unreachable) per input.  With
+    ``enable_double_backprop=True`` the results are differentiable again.
+
+    Example:
+        >>> import numpy as np, kusari
+        >>> x = kusari.Variable(np.array([3.0], np.float32))
+        >>> y = x ** 3
+        >>> gx, = kusari.grad([y], [x], enable_double_backprop=True)
+        >>> gx.array
+        array([27.], dtype=float32)
+        >>> ggx, = kusari.grad([gx], [x]); ggx.array
+        array([18.], dtype=float32)
+    """
+    if isinstance(outputs, Variable):
+        outputs = [outputs]
+    if isinstance(inputs, Variable):
+        inputs = [inputs]
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Variable):
+            raise TypeError(f"grad: inputs[{i}] expected a Variable, got {type(x).__name__}")
+    if grad_outputs is not None and len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad: {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
+    if grad_inputs is not None and len(grad_inputs) != len(inputs):
+        raise ValueError(f"grad: {len(inputs)} inputs but {len(grad_inputs)} grad_inputs")
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    seeds = []
+    for i, (y, gy) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(y, Variable):
+            raise TypeError(f"grad: outputs[{i}] expected a Variable, got {type(y).__name__}")
+        if gy is None:
+            if y._data.size != 1:
+                raise ValueError(
+                    f"grad: outputs[{i}] has {y._data.size} elements; pass its grad_outputs entry")
+            gy = _from_array(_ones_like(y._data), False)
+        else:
+            gy = _as_grad_variable(gy, y, "grad", i)
+        if loss_scale is not None:
+            gy = gy * loss_scale
+        seeds.append((y.node, gy))
+    targets = {x.node for x in inputs}
+    needed = _functions_leading_to(seeds, targets)
+    with _config.using_config("enable_backprop", enable_double_backprop):
+        results = _run(seeds, retain_grad=retain_grad, targets=targets, needed=needed,
+                       double=enable_double_backprop)
+        out = [results.get(x._node) for x in inputs]
+        if grad_inputs is not None:
+            for i, gi in enumerate(grad_inputs):
+                if gi is None:
+                    continue
+                gi = gi if isinstance(gi, Variable) else _from_array(gi, False)
+                out[i] = gi if out[i] is None else out[i] + gi
+    if set_grad:
+        for x, g in zip(inputs, out):
+            x._grad_var = g
+    return out

@@ -1,0 +1,263 @@
+"""``FunctionNode``: one differentiable operation in the graph.
+
+Write a function by subclassing::
+
+    class Square(FunctionNode):
+        def forward(self, inputs):           # raw arrays in, tuple of arrays out
+            x, = inputs
+            self.retain_inputs((0,))         # backward will need x
+            return x * x,
+
+        def backward(self, indexes, grad_outputs):   # Variables in and out
+            x, = self.get_retained_inputs()
+            gy, = grad_outputs
+            return 2 * x * gy,               # built from differentiable ops
+
+    y, = Square().apply((x,))
+
+Because ``backward`` is written with Variables and other FunctionNodes, the
+gradient is itself differentiable (double backprop) at no extra cost.
+"""
+from __future__ import annotations
+
+import traceback
+import weakref
+
+import numpy
+
+from kusari import _config
+from kusari.variable import Variable, VariableNode
+
+_config_obj = _config.config
+_ndarray = numpy.ndarray
+_from_array = Variable._from_array
+_new_node = VariableNode.__new__
+
+
+class FunctionNode:
+    """Base class of differentiable operations (Chainer v3+ semantics).
+
+    Attributes:
+        inputs: tuple of input ``VariableNode`` objects (set by ``apply`` when
+            the graph is recorded).
+        outputs: tuple of weak references to the output ``VariableNode`` objects.
+        rank: the largest rank of the inputs; backward visits higher ranks first.
+
+    Example:
+        >>> import numpy as np, kusari
+        >>> from kusari import FunctionNode
+        >>> class Square(FunctionNode):
+        ...     def forward(self, inputs):
+        ...         self.retain_inputs((0,))
+        ...         return inputs[0] ** 2,
+        ...     def backward(self, indexes, grad_outputs):
+        ...         x, = self.get_retained_inputs()
+        ...         return 2 * x * grad_outputs[0],
+        >>> x = kusari.Variable(np.array([3.0], np.float32))
+        >>> y, = Square().apply((x,))
+        >>> y.backward(); x.grad
+        array([6.], dtype=float32)
+    """
+
+    inputs = None
+    outputs = None
+    rank = 0
+    stack = None
+    lazy_grad_sum = False
+    _input_indexes_to_retain = None
+    _output_indexes_to_retain = None
+    _retained_output_data = None
+    _user_type_check = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Only classes that define Chainer's check_type_forward pay for it.
+        cls._user_type_check = any("check_type_forward" in vars(k) for k in cls.__mro__[:-2]
+                                   if k is not FunctionNode)
+
+    # ---- identity ----------------------------------------------------------
+    @property
+    def label(self) -> str:
+        """The name shown in graph drawings (the class name by default)."""
+        return type(self).__name__
+
+    @property
+    def output_data(self):
+        """The retained output arrays (see :meth:`retain_outputs`)."""
+        if self._retained_output_data is None:
+            raise RuntimeError(f"{self.label}: retain_outputs() was not called in forward")
+        return self._retained_output_data
+
+    # ---- running -----------------------------------------------------------
+    def apply(self, inputs):
+        """Run forward on Variables or arrays and record the graph.
+
+        Returns a tuple of output Variables.  The graph is recorded only when
+        ``config.enable_backprop`` is on and some input requires a gradient.
+        """
+        in_data = tuple([x._data if isinstance(x, Variable) else x for x in inputs])
+        if self._user_type_check and _config_obj.type_check:
+            from kusari.utils import type_check
+
+            type_check.run_check_type_forward(self, in_data)
+
+        outputs = self.forward(in_data)
+        if type(outputs) is not tuple:
+            raise TypeError(
+                f"{self.label}.forward must return a tuple of arrays, got {type(outputs).__name__}"
+            )
+        if any(type(y) is not _ndarray for y in outputs):
+            outputs = tuple([_as_output_array(y, self) for y in outputs])
+        if _config_obj.debug:
+            self.stack = traceback.extract_stack()
+            _check_nan_in(self.label, "forward", outputs)
+
+        requires_grad = False
+        if _config_obj.enable_backprop:
+            for x in inputs:
+                if isinstance(x, Variable) and x._requires_grad:
+                    requires_grad = True
+                    break
+        if not requires_grad:
+            # No graph: the retain_* calls made by forward are simply dropped.
+            self._input_indexes_to_retain = self._output_indexes_to_retain = None
+            return tuple([_from_array(y, False) for y in outputs])
+        return self._record(inputs, in_data, outputs)
+
+    def _record(self, inputs, in_data, outputs):
+        nodes = []
+        rank = 0
+        for x in inputs:
+            if not isinstance(x, Variable):
+                x = _from_array(x, False)
+            node = x._node
+            if node is None:
+                node = x.node
+            if node.rank > rank:
+                rank = node.rank
+            nodes.append(node)
+        self.rank = rank
+        self.inputs = tuple(nodes)
+        out_rank = rank + 1
+        ret = []
+        refs = []
+        for y in outputs:
+            v = _from_array(y, True)
+            node = _new_node(VariableNode)
+            node._variable = weakref.ref(v)
+            node.creator_node = self
+            node.data = None
+            node.name = None
+            node.rank = out_rank
+            node.requires_grad = True
+            node.dtype = y.dtype
+            node.shape = y.shape
+            v._node = node
+            ret.append(v)
+            refs.append(weakref.ref(node))
+        self.outputs = tuple(refs)
+
+        retain = self._input_indexes_to_retain
+        if retain is not None:
+            for i in retain:
+                nodes[i].data = in_data[i]
+        retain = self._output_indexes_to_retain
+        if retain is not None:
+            self._retained_output_data = tuple([outputs[i] for i in retain])
+            for i in retain:
+                ret[i]._node.data = outputs[i]
+        return tuple(ret)
+
+    def forward(self, inputs):
+        """Compute outputs from raw arrays; dispatches to ``forward_cpu``/``forward_gpu``."""
+        if type(inputs[0]) is _ndarray if inputs else True:
+            return self.forward_cpu(inputs)
+        return self.forward_gpu(inputs)
+
+    def forward_cpu(self, inputs):
+        raise NotImplementedError(f"{self.label} implements neither forward nor forward_cpu")
+
+    def forward_gpu(self, inputs):
+        raise NotImplementedError(f"{self.label} implements neither forward nor forward_gpu")
+
+    def backward(self, target_input_indexes, grad_outputs):
+        """Return gradients (Variables or None) for the inputs.
+
+        Either one entry per input or one per index in ``target_input_indexes``.
+        ``grad_outputs`` holds a Variable or None per output.
+        """
+        raise NotImplementedError(f"{self.label} does not implement backward")
+
+    def check_type_forward(self, in_types):
+        """Chainer's input check; override it to validate with ``type_check.expect``."""
+
+    # ---- retention ---------------------------------------------------------
+    def retain_inputs(self, indexes) -> None:
+        """Keep these inputs' arrays for backward (call from ``forward``)."""
+        self._input_indexes_to_retain = indexes
+
+    def retain_outputs(self, indexes) -> None:
+        """Keep these outputs' arrays for backward (call from ``forward``)."""
+        self._output_indexes_to_retain = indexes
+
+    def get_retained_inputs(self):
+        """The retained inputs as Variables (differentiable in double backprop)."""
+        indexes = self._input_indexes_to_retain
+        if indexes is None:
+            return ()
+        inputs = self.inputs
+        if inputs is None:
+            raise RuntimeError(f"{self.label}: the graph was not recorded, nothing is retained")
+        return tuple([inputs[i].get_variable() for i in indexes])
+
+    def get_retained_outputs(self):
+        """The retained outputs as Variables whose creator is this node."""
+        indexes = self._output_indexes_to_retain
+        if indexes is None:
+            return ()
+        ret = []
+        outputs = list(self.outputs)
+        for i, data in zip(indexes, self._retained_output_data):
+            node = outputs[i]()
+            if node is None:
+                # Nobody holds that output any more: give it a fresh node
+                # created by this function so gradients still flow through it.
+                var = _from_array(data, True)
+                node = var.node
+                node.set_creator_node(self)
+                node.data = data
+                outputs[i] = weakref.ref(node)
+                ret.append(var)
+            else:
+                if node.data is None:
+                    node.data = data
+                ret.append(node.get_variable())
+        self.outputs = tuple(outputs)
+        return tuple(ret)
+
+    def unchain(self) -> None:
+        """Forget inputs and detach outputs from this node."""
+        for ref in self.outputs or ():
+            node = ref()
+            if node is not None:
+                node.creator_node = None
+        self.inputs = None
+
+
+def _as_output_array(y, func):
+    if isinstance(y, numpy.generic):
+        return numpy.asarray(y)
+    if isinstance(y, _ndarray) or y is None:
+        return y
+    if hasattr(y, "shape") and hasattr(y, "dtype"):
+        return y  # another backend's array
+    raise TypeError(f"{func.label}.forward returned {type(y).__name__}; expected arrays")
+
+
+def _check_nan_in(label, phase, arrays):
+    for a in arrays:
+        if a is None:
+            continue
+        xp = numpy if isinstance(a, _ndarray) else __import__("kusari.backend", fromlist=["x"]).get_array_module(a)
+        if a.dtype.kind == "f" and bool(xp.isnan(a).any()):
+            raise RuntimeError(f"NaN detected in the {phase} of {label} (debug mode)")

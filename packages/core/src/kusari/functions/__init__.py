@@ -1,0 +1,85 @@
+"""Differentiable functions, conventionally ``import kusari.functions as F``.
+
+Each name lives in a module of its group (``math``, ``array``,
+``activation``, ``loss``, ``evaluation``, ``noise``, ``connection``) and is
+imported on first use.  Names contributed by plugins (``n_step_lstm`` from
+kusari-rnn, ...) come from the ``functions`` registry; asking for one whose
+package is missing says what to install.
+
+Example:
+    >>> import numpy as np
+    >>> import kusari.functions as F
+    >>> F.relu(np.array([-1.0, 2.0], np.float32)).array
+    array([0., 2.], dtype=float32)
+"""
+from __future__ import annotations
+
+import importlib as _importlib
+
+_M = "kusari.functions."
+# name -> module that defines it
+_NAMES = {
+    # math
+    "add": _M + "math.basic_math", "sub": _M + "math.basic_math", "mul": _M + "math.basic_math",
+    "div": _M + "math.basic_math", "pow": _M + "math.basic_math", "neg": _M + "math.basic_math",
+    "absolute": _M + "math.basic_math",
+    "exp": _M + "math.exponential", "log": _M + "math.exponential",
+    "log2": _M + "math.exponential", "log10": _M + "math.exponential",
+    "sqrt": _M + "math.sqrt", "rsqrt": _M + "math.sqrt",
+    "square": _M + "math.square",
+    "sum": _M + "math.sum",
+    "mean": _M + "math.average",
+    "max": _M + "math.minmax", "min": _M + "math.minmax",
+    "argmax": _M + "math.minmax", "argmin": _M + "math.minmax",
+    "matmul": _M + "math.matmul",
+    "logsumexp": _M + "math.logsumexp",
+    # array
+    "broadcast_to": _M + "array.broadcast", "sum_to": _M + "array.broadcast",
+    "reshape": _M + "array.reshape",
+    "transpose": _M + "array.transpose",
+    "concat": _M + "array.concat",
+    "split_axis": _M + "array.split_axis",
+    "get_item": _M + "array.get_item",
+    "identity": _M + "array.identity",
+    # connection
+    "linear": _M + "connection.linear",
+    "embed_id": _M + "connection.embed_id",
+    # activation
+    "relu": _M + "activation.relu",
+    "sigmoid": _M + "activation.sigmoid",
+    "tanh": _M + "activation.tanh",
+    "softmax": _M + "activation.softmax",
+    "log_softmax": _M + "activation.log_softmax",
+    # loss
+    "softmax_cross_entropy": _M + "loss.softmax_cross_entropy",
+    "mean_squared_error": _M + "loss.mean_squared_error",
+    # evaluation
+    "accuracy": _M + "evaluation.accuracy",
+    # noise
+    "dropout": _M + "noise.dropout",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name):
+    module_name = _NAMES.get(name)
+    if module_name is not None:
+        value = getattr(_importlib.import_module(module_name), name)
+        globals()[name] = value
+        return value
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from kusari import plugins
+
+    registry = plugins.get_registry("functions")
+    if name in registry:
+        return registry.get(name)
+    hint = plugins.missing_name_message("functions", name, f"kusari.functions.{name}")
+    raise plugins.MissingNameError(hint or f"module 'kusari.functions' has no attribute {name!r}")
+
+
+def __dir__():
+    from kusari import plugins
+
+    return sorted(set(_NAMES) | set(plugins.get_registry("functions").names()) | set(globals()))

@@ -24,6 +24,7 @@ from kusari.variable import Variable
 
 _ndarray = numpy.ndarray
 _from_array = Variable._from_array
+_MISSING = object()
 
 
 def _as_grad_variable(g, like: Variable, caller: str, index: int):
@@ -55,8 +56,8 @@ def _seed(outputs, grad_outputs, caller: str, loss_scale):
                 raise ValueError(
                     f"{caller}: the output has {y._data.size} elements (shape {y._data.shape}); "
                     f"set its gradient first, e.g. y.grad = xp.ones_like(y.array)")
+            # Chainer fills an implicit 1 without storing it on y.grad.
             g = _from_array(_ones_like(y._data), False)
-            y._grad_var = g
         if loss_scale is not None:
             g = _from_array(g._data * g._data.dtype.type(loss_scale), False)
         seeds.append((node, g))
@@ -84,27 +85,29 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
     pushed = set()
     results = {}
     owned = set()  # ids of arrays already handed out (never alias two grads)
-
-    def push(func):
-        fid = id(func)
-        if fid not in pushed and (needed is None or fid in needed):
-            pushed.add(fid)
-            heapq.heappush(heap, (-func.rank, len(pushed), func))
+    heappush = heapq.heappush
+    heappop = heapq.heappop
 
     for node, g in seeds:
         prev = pending.get(node)
         pending[node] = g if prev is None else prev + g
         owned.add(id(g._data))
-        push(node.creator_node)
+        func = node.creator_node
+        fid = id(func)
+        if fid not in pushed and (needed is None or fid in needed):
+            pushed.add(fid)
+            heappush(heap, (-func.rank, len(pushed), func))
 
     while heap:
-        func = heapq.heappop(heap)[2]
+        func = heappop(heap)[2]
         # 2. the output gradients are complete now
         grad_outputs = []
+        any_grad = False
         for ref in func.outputs:
             node = ref()
             g = None if node is None else pending.pop(node, None)
             if g is not None:
+                any_grad = True
                 if targets is not None and node in targets:
                     results[node] = g
                 if retain_grad:
@@ -112,17 +115,18 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
                     if var is not None:
                         var._grad_var = g
             grad_outputs.append(g)
+        if not any_grad:
+            continue
         in_nodes = func.inputs
         indexes = tuple([i for i, n in enumerate(in_nodes) if n.requires_grad])
-        if not indexes or all(g is None for g in grad_outputs):
+        if not indexes:
             continue
         # 3. the function's own backward, on Variables
         gxs = func.backward(indexes, tuple(grad_outputs))
-        n_gxs = len(gxs)
-        if n_gxs != len(indexes):
-            if n_gxs != len(in_nodes):
+        if len(gxs) != len(indexes):
+            if len(gxs) != len(in_nodes):
                 raise ValueError(
-                    f"{func.label}.backward returned {n_gxs} gradients; expected {len(indexes)} "
+                    f"{func.label}.backward returned {len(gxs)} gradients; expected {len(indexes)} "
                     f"(one per target index) or {len(in_nodes)} (one per input)")
             gxs = [gxs[i] for i in indexes]
         for i, gx in zip(indexes, gxs):
@@ -145,7 +149,10 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
                 continue
             prev = pending.get(node)
             pending[node] = gx if prev is None else prev + gx
-            push(creator)
+            fid = id(creator)
+            if fid not in pushed:
+                pushed.add(fid)
+                heappush(heap, (-creator.rank, len(pushed), creator))
 
     if targets is not None:
         for node in targets:
@@ -176,8 +183,14 @@ def _unshared(gx, owned):
     """
     arr = gx._data
     base = getattr(arr, "base", None)
-    key = id(arr if base is None else base)
-    if key in owned or (type(arr) is _ndarray and not arr.flags.writeable):
+    if base is None:
+        # An array owning its memory is writeable unless someone said otherwise.
+        key = id(arr)
+        copy = key in owned
+    else:
+        key = id(base)
+        copy = key in owned or (type(arr) is _ndarray and not arr.flags.writeable)
+    if copy:
         arr = arr.copy()
         gx = _from_array(arr, False)
         key = id(arr)
@@ -207,11 +220,17 @@ def backward(outputs, grad_outputs=None, *, retain_grad=False, enable_double_bac
     if not seeds:
         return
     _current_loss_scale = loss_scale
+    local = _config.config.__dict__
+    previous = local.get("enable_backprop", _MISSING)
+    local["enable_backprop"] = enable_double_backprop
     try:
-        with _config.using_config("enable_backprop", enable_double_backprop):
-            _run(seeds, retain_grad=retain_grad, double=enable_double_backprop)
+        _run(seeds, retain_grad=retain_grad, double=enable_double_backprop)
     finally:
         _current_loss_scale = None
+        if previous is _MISSING:
+            del local["enable_backprop"]
+        else:
+            local["enable_backprop"] = previous
 
 
 def _functions_leading_to(seeds, target_nodes):

@@ -32,6 +32,17 @@ _config_obj = _config.config
 _ndarray = numpy.ndarray
 _from_array = Variable._from_array
 _new_node = VariableNode.__new__
+_object_new = object.__new__
+
+
+def _new_variable(data, requires_grad):
+    """A Variable for an output array, without ``__init__``'s validation."""
+    v = _object_new(Variable)
+    v._data = data
+    v._node = None
+    v._grad_var = None
+    v._requires_grad = requires_grad
+    return v
 
 
 class FunctionNode:
@@ -95,8 +106,20 @@ class FunctionNode:
         Returns a tuple of output Variables.  The graph is recorded only when
         ``config.enable_backprop`` is on and some input requires a gradient.
         """
-        in_data = tuple([x._data if isinstance(x, Variable) else x for x in inputs])
-        if self._user_type_check and _config_obj.type_check:
+        # This is the per-operation hot path: one pass over the inputs, plain
+        # attribute reads, no generators.
+        cfg = _config_obj
+        in_data = []
+        requires_grad = False
+        for x in inputs:
+            if isinstance(x, Variable):
+                in_data.append(x._data)
+                if x._requires_grad:
+                    requires_grad = True
+            else:
+                in_data.append(x)
+        in_data = tuple(in_data)
+        if self._user_type_check and cfg.type_check:
             from kusari.utils import type_check
 
             type_check.run_check_type_forward(self, in_data)
@@ -106,23 +129,20 @@ class FunctionNode:
             raise TypeError(
                 f"{self.label}.forward must return a tuple of arrays, got {type(outputs).__name__}"
             )
-        if any(type(y) is not _ndarray for y in outputs):
-            outputs = tuple([_as_output_array(y, self) for y in outputs])
-        if _config_obj.debug:
+        for y in outputs:
+            if type(y) is not _ndarray:
+                outputs = tuple([_as_output_array(y, self) for y in outputs])
+                break
+        if cfg.debug:
             self.stack = traceback.extract_stack()
             _check_nan_in(self.label, "forward", outputs)
 
-        requires_grad = False
-        if _config_obj.enable_backprop:
-            for x in inputs:
-                if isinstance(x, Variable) and x._requires_grad:
-                    requires_grad = True
-                    break
-        if not requires_grad:
-            # No graph: the retain_* calls made by forward are simply dropped.
-            self._input_indexes_to_retain = self._output_indexes_to_retain = None
-            return tuple([_from_array(y, False) for y in outputs])
-        return self._record(inputs, in_data, outputs)
+        if requires_grad and cfg.enable_backprop:
+            return self._record(inputs, in_data, outputs)
+        # No graph: this node is dropped, and with it whatever forward retained.
+        if len(outputs) == 1:
+            return (_new_variable(outputs[0], requires_grad),)
+        return tuple([_new_variable(y, requires_grad) for y in outputs])
 
     def _record(self, inputs, in_data, outputs):
         nodes = []
@@ -142,7 +162,7 @@ class FunctionNode:
         ret = []
         refs = []
         for y in outputs:
-            v = _from_array(y, True)
+            v = _new_variable(y, True)
             node = _new_node(VariableNode)
             node._variable = weakref.ref(v)
             node.creator_node = self

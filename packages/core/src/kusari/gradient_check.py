@@ -229,8 +229,14 @@ def check_double_backward(func, x_data, y_grad, x_grad_grad, params=(), params_g
         gxs = _backprop.grad(list(ys), targets, list(gy_vars), enable_double_backprop=True)
         return tuple(g for g in gxs if g is not None)
 
-    first_order_grad.__name__ = f"grad({name})"
+    def first_order_grad_with_graph(*inputs):
+        # check_backward evaluates its finite differences with backprop off;
+        # the inner grad() needs the forward graph all the same.
+        with _config.using_config("enable_backprop", True):
+            return first_order_grad(*inputs)
+
+    first_order_grad_with_graph.__name__ = f"grad({name})"
     ggs = _as_tuple(x_grad_grad) + tuple(params_grad_grad)
-    check_backward(first_order_grad, xs + gys, ggs, params=params, eps=eps, atol=atol, rtol=rtol,
+    check_backward(first_order_grad_with_graph, xs + gys, ggs, params=params, eps=eps, atol=atol, rtol=rtol,
                    no_grads=list(no_grads) + [False] * len(gys), dtype=dtype,
                    detect_nondifferentiable=detect_nondifferentiable)

@@ -429,9 +429,7 @@ class Variable:
             array([[ 0.,  2.,  4.],
                    [ 6.,  8., 10.]], dtype=float32)
         """
-        from kusari import _backprop
-
-        _backprop.backward((self,), None, retain_grad=retain_grad,
+        _backprop_backward((self,), None, retain_grad=retain_grad,
                            enable_double_backprop=enable_double_backprop,
                            loss_scale=loss_scale, caller="Variable.backward")
 
@@ -544,6 +542,14 @@ def _to_host(arr):
         return arr
     get = getattr(arr, "get", None)
     return get() if get is not None else arr
+
+
+def _backprop_backward(*args, **kwargs):
+    # Bound on first use: _backprop imports this module.
+    global _backprop_backward
+    from kusari._backprop import backward as _backprop_backward
+
+    return _backprop_backward(*args, **kwargs)
 
 
 class Parameter(Variable):

@@ -12,7 +12,11 @@ from __future__ import annotations
 import numpy
 
 from kusari.initializer import Initializer  # noqa: F401
-from kusari.initializers.constant import NaN, One, Zero, Constant  # noqa: F401
+from kusari.initializers.constant import Constant, NaN, One, Zero  # noqa: F401
+from kusari.initializers.identity import Identity  # noqa: F401
+from kusari.initializers.normal import GlorotNormal, HeNormal, LeCunNormal, Normal  # noqa: F401
+from kusari.initializers.orthogonal import Orthogonal  # noqa: F401
+from kusari.initializers.uniform import GlorotUniform, HeUniform, LeCunUniform, Uniform  # noqa: F401
 
 
 def _get_initializer(initializer):

@@ -19,13 +19,20 @@ _ndarray = numpy.ndarray
 _from_array = Variable._from_array
 
 
+_SCALARS = (int, float)
+
+
 def _is_const(value) -> bool:
-    return not isinstance(value, Variable) and not hasattr(value, "shape") or isinstance(value, numpy.generic)
+    if type(value) in _SCALARS:
+        return True
+    if isinstance(value, Variable) or type(value) is _ndarray:
+        return False
+    return not hasattr(value, "shape") or isinstance(value, numpy.generic)
 
 
 def _const(x, value, func: str):
     """Cast a scalar constant to ``x``'s dtype (NEP 50 would promote a NumPy float64)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if type(value) in _SCALARS:
         return value
     if isinstance(value, numpy.generic):
         return value.astype(x.dtype) if x.dtype.kind in "fc" else value

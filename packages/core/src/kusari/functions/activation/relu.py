@@ -1,0 +1,64 @@
+"""``relu``: the rectified linear unit, ``max(x, 0)``."""
+from __future__ import annotations
+
+from kusari import utils
+from kusari.function_node import FunctionNode
+from kusari.utils import type_check
+
+
+class ReLU(FunctionNode):
+    """``y = max(x, 0)``; backward reads only the retained output."""
+
+    def forward(self, inputs):
+        x, = inputs
+        # y > 0 exactly where x > 0, so keeping y (which the next layer holds
+        # anyway) lets x be freed; NaN propagates as in numpy.maximum.
+        self.retain_outputs((0,))
+        return utils._xp(x).maximum(x, 0, dtype=x.dtype),
+
+    def backward(self, indexes, grad_outputs):
+        y = self.output_data[0]
+        return ReLUGrad2(y > 0).apply(grad_outputs)
+
+
+class ReLUGrad2(FunctionNode):
+    """``gy * mask`` for a constant boolean mask; its own gradient has the same form."""
+
+    def __init__(self, mask):
+        self.mask = mask
+
+    def forward(self, inputs):
+        gy, = inputs
+        return utils.force_array(gy * self.mask, gy.dtype),
+
+    def backward(self, indexes, grad_outputs):
+        # relu is piecewise linear: the mask is constant, the second derivative 0.
+        return ReLUGrad2(self.mask).apply(grad_outputs)
+
+
+def relu(x):
+    """Rectified linear unit: ``max(x, 0)`` elementwise.
+
+    The gradient is 1 where ``x > 0`` and 0 where ``x <= 0`` (as in Chainer).
+
+    Args:
+        x: a float Variable or array.
+
+    Returns:
+        Variable of ``x``'s shape and dtype.
+
+    Example:
+        >>> import numpy as np
+        >>> import kusari, kusari.functions as F
+        >>> x = kusari.Variable(np.array([[-1.0, 0.0, 2.0]], np.float32))
+        >>> y = F.relu(x)
+        >>> y.array
+        array([[0., 0., 2.]], dtype=float32)
+        >>> y.grad = np.ones((1, 3), np.float32)
+        >>> y.backward()
+        >>> x.grad
+        array([[0., 0., 1.]], dtype=float32)
+    """
+    type_check.expect_float("relu", "x", x)
+    y, = ReLU().apply((x,))
+    return y

@@ -36,6 +36,7 @@ _LAZY = {
     "links": ("kusari.links", None),
     "initializers": ("kusari.initializers", None),
     "backend": ("kusari.backend", None),
+    "backends": ("kusari.backends", None),
     "cuda": ("kusari.cuda", None),
     "utils": ("kusari.utils", None),
     "gradient_check": ("kusari.gradient_check", None),
@@ -85,6 +86,23 @@ _OTHER_DISTRIBUTIONS = {
     "cuda_backend": "kusari-cuda",
     "distributed": "kusari-distributed",
 }
+
+
+class _MissingDistributionFinder:
+    """Last on ``sys.meta_path``: ``import kusari.training`` without kusari-training names it."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        prefix, _, sub = fullname.partition(".")
+        dist = _OTHER_DISTRIBUTIONS.get(sub) if prefix == "kusari" else None
+        if dist is not None:
+            raise ModuleNotFoundError(
+                f"kusari.{sub} is provided by {dist}, which is not installed: pip install {dist}",
+                name=fullname)
+        return None
+
+
+__import__("sys").meta_path.append(_MissingDistributionFinder)
 
 
 def __getattr__(name):

@@ -20,6 +20,7 @@ import heapq
 import numpy
 
 from kusari import _config
+from kusari.function_node import FunctionNode
 from kusari.variable import Variable
 
 _ndarray = numpy.ndarray
@@ -135,10 +136,9 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
             node = in_nodes[i]
             if not isinstance(gx, Variable):
                 gx = _from_array(gx, False)
-            if gx._data.shape != node.shape:
-                raise ValueError(
-                    f"{func.label}.backward returned a gradient of shape {gx._data.shape} for "
-                    f"input {i} of shape {node.shape}")
+            data = gx._data
+            if data.shape != node.shape or data.dtype != node.dtype:
+                _wrong_gradient(func, i, data, node)
             creator = node.creator_node
             if creator is None or (needed is not None and id(creator) not in needed):
                 if targets is None:
@@ -161,12 +161,21 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
     return results
 
 
+def _wrong_gradient(func, index, data, node):
+    if data.shape != node.shape:
+        raise ValueError(
+            f"{func.label}.backward returned a gradient of shape {data.shape} for "
+            f"input {index} of shape {node.shape}")
+    raise TypeError(
+        f"{func.label}.backward returned a gradient of dtype {data.dtype} for "
+        f"input {index} of dtype {node.dtype}")
+
+
 def _accumulate_leaf(node, gx, owned, double: bool) -> None:
     var = node._variable()
     if var is None:
         return  # nobody can read this gradient
-    if not double:
-        gx = _unshared(gx, owned)
+    gx = _unshared(gx, owned, double)
     prev = var._grad_var
     var._grad_var = gx if prev is None else prev + gx
     loss_scale = _current_loss_scale
@@ -174,7 +183,7 @@ def _accumulate_leaf(node, gx, owned, double: bool) -> None:
         var._loss_scale = loss_scale
 
 
-def _unshared(gx, owned):
+def _unshared(gx, owned, double=False):
     """``gx``, copied if its memory is already some other gradient's or read-only.
 
     A backward may hand the same array to several inputs (``add``) or return a
@@ -191,11 +200,26 @@ def _unshared(gx, owned):
         key = id(base)
         copy = key in owned or (type(arr) is _ndarray and not arr.flags.writeable)
     if copy:
-        arr = arr.copy()
-        gx = _from_array(arr, False)
+        if double and gx._requires_grad:
+            # Keep the copy in the graph: the gradient is differentiated again.
+            gx, = _CopyGrad().apply((gx,))
+            arr = gx._data
+        else:
+            arr = arr.copy()
+            gx = _from_array(arr, False)
         key = id(arr)
     owned.add(key)
     return gx
+
+
+class _CopyGrad(FunctionNode):
+    """A differentiable copy, so two leaves never share one gradient array."""
+
+    def forward(self, inputs):
+        return inputs[0].copy(),
+
+    def backward(self, indexes, grad_outputs):
+        return grad_outputs
 
 
 _current_loss_scale = None

@@ -94,10 +94,14 @@ class FunctionNode:
 
     @property
     def output_data(self):
-        """The retained output arrays (see :meth:`retain_outputs`)."""
-        if self._retained_output_data is None:
+        """One entry per output: the retained array, None where not retained (Chainer's layout)."""
+        data = self._retained_output_data
+        if data is None:
             raise RuntimeError(f"{self.label}: retain_outputs() was not called in forward")
-        return self._retained_output_data
+        out = [None] * len(self.outputs)
+        for i, array in zip(self._output_indexes_to_retain, data, strict=True):
+            out[i] = array
+        return tuple(out)
 
     # ---- running -----------------------------------------------------------
     def apply(self, inputs):

@@ -532,6 +532,22 @@ class Variable:
     def __pos__(self):
         return self
 
+    def __reduce__(self):
+        # Copies and pickles keep data, grad and name, not the graph (as Chainer).
+        state = getattr(self, "__dict__", None)
+        return (_rebuild_variable, (type(self), self._data, self.grad, self.name,
+                                    self._requires_grad, state))
+
+
+def _rebuild_variable(cls, data, grad, name, requires_grad, state):
+    v = cls.__new__(cls)
+    Variable.__init__(v, data, name=name, requires_grad=requires_grad)
+    if state:
+        v.__dict__.update(state)
+    if grad is not None:
+        v.grad = grad
+    return v
+
 
 def _as_data(x):
     return x._data if isinstance(x, Variable) else x

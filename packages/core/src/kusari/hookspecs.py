@@ -7,11 +7,13 @@ whose names are the hooks below, made discoverable by one entry point in the
     [project.entry-points.kusari]
     my_plugin = "my_package.kusari_plugin"
 
-Every ``kusari_register_<kind>`` hook returns a list of objects (or a
-``{name: object}`` dict); each object is keyed by its ``name`` attribute, or
-its ``__name__`` when it has none.  Two plugins registering the same name is an
-error that names both.  Import heavy libraries lazily, inside methods: a plugin
-module is imported whenever kusari builds a registry.
+Every ``kusari_register_<kind>`` hook except ``kusari_register_kernels``
+returns a list of objects (or a ``{name: object}`` dict); each object is keyed
+by its ``name`` attribute, or its ``__name__`` when it has none (functions and
+links: always ``__name__``).  Two plugins registering the same name is an
+error that names both.  A plugin module is imported once, when kusari first
+needs a registry (never at ``import kusari``); import heavy libraries lazily,
+inside methods, all the same.
 
 ``docs/plugins.md`` walks through a complete third-party plugin.
 """
@@ -40,9 +42,10 @@ def kusari_register_kernels(registry):
     ``registry`` is a :class:`kusari.plugins.KernelRegistry`; call
     ``registry.add(op_name, backend_name, implementation)``, e.g.
     ``registry.add('n_step_lstm', 'cupy', cudnn_n_step_lstm)``.  The
-    operation looks its kernel up with ``registry.lookup(op_name, backend_name)``
-    and falls back to its generic implementation when none is registered.
-    Returns nothing.
+    operation looks its kernel up with
+    ``kusari.plugins.lookup_kernel(op_name, backend_name)`` and falls back to
+    its generic implementation when none is registered.  Two plugins adding
+    the same ``(op_name, backend_name)`` is an error naming both.  Returns nothing.
     """
 
 

@@ -80,11 +80,23 @@ class MissingNameError(LookupError, AttributeError):
 
 
 def missing_name_message(kind: str, name: str, where: str) -> str | None:
-    """The "install X" message for a first-party name that is not installed, else None."""
+    """The "install X" message for a first-party name that is not available, else None.
+
+    Example:
+        >>> from kusari import plugins
+        >>> 'kusari-cuda' in plugins.missing_name_message('backends', 'cupy', "backend 'cupy'")
+        True
+    """
     provider = KNOWN_PROVIDERS.get(kind, {}).get(name)
     if provider is None:
         return None
-    return f"{where} is provided by {provider}, which is not installed: pip install {provider}"
+    try:
+        version = importlib.metadata.version(provider)
+    except importlib.metadata.PackageNotFoundError:
+        return f"{where} is provided by {provider}, which is not installed: pip install {provider}"
+    return (f"{where} is provided by {provider}, but the installed {provider} {version} does not "
+            f"register it (or its plugin failed to load: see `kusari plugins`); "
+            f"upgrade with: pip install -U {provider}")
 
 
 class Registry:
@@ -98,13 +110,18 @@ class Registry:
         True
     """
 
+    #: Kinds whose objects are keyed by ``__name__`` only: a Link class's
+    #: ``name`` attribute is the instance's name in its parent, not a key.
+    KEYED_BY_DUNDER_NAME = ("functions", "links")
+
     def __init__(self, kind: str):
         self.kind = kind
         self._entries: dict[str, tuple[object, str]] = {}
 
     def add(self, obj, name: str | None = None, *, plugin: str = "<unknown>") -> None:
         if name is None:
-            name = getattr(obj, "name", None)
+            if self.kind not in self.KEYED_BY_DUNDER_NAME:
+                name = getattr(obj, "name", None)
             if not isinstance(name, str) or not name:
                 name = getattr(obj, "__name__", None)
         if not isinstance(name, str) or not name:
@@ -277,7 +294,7 @@ def _call_each(hook_name: str, **kwargs):
     """
     pm = get_plugin_manager()
     caller = getattr(pm.hook, hook_name)
-    for impl in reversed(caller.get_hookimpls()):  # registration order
+    for impl in caller.get_hookimpls():  # pluggy keeps registration order here
         name = impl.plugin_name
         try:
             yield name, impl.function(**kwargs)
@@ -320,6 +337,8 @@ def get_kernels() -> KernelRegistry:
                 kernels._current_plugin = plugin
                 try:
                     impl(registry=kernels)
+                except DuplicateNameError:
+                    raise  # a clash is a configuration error, as in get_registry
                 except Exception as error:  # noqa: BLE001
                     _report_failure(plugin, error, "raised in kusari_register_kernels")
             kernels._current_plugin = "<unknown>"
@@ -329,7 +348,7 @@ def get_kernels() -> KernelRegistry:
 
 def _hookimpls(hook_name: str):
     caller = getattr(get_plugin_manager().hook, hook_name)
-    return [(i.plugin_name, i.function) for i in reversed(caller.get_hookimpls())]
+    return [(i.plugin_name, i.function) for i in caller.get_hookimpls()]
 
 
 def lookup_kernel(op: str, backend: str):

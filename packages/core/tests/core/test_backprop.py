@@ -3,11 +3,12 @@ import gc
 import sys
 import weakref
 
-import kusari
-import kusari.functions as F
 import numpy as np
 import pytest
 from hypothesis import given
+
+import kusari
+import kusari.functions as F
 from kusari import FunctionNode, Variable
 from kusari.testing import strategies as kst
 

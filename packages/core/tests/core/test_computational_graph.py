@@ -1,10 +1,11 @@
 """build_computational_graph and its DOT output."""
 import re
 
-import kusari
-import kusari.functions as F
 import numpy
 import pytest
+
+import kusari
+import kusari.functions as F
 from kusari.computational_graph import ComputationalGraph, DotNode, build_computational_graph
 from kusari.function_node import FunctionNode
 from kusari.variable import VariableNode

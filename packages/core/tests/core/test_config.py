@@ -1,9 +1,10 @@
 """kusari.config / global_config / using_config and the backprop-mode contexts."""
 import threading
 
-import kusari
 import numpy as np
 import pytest
+
+import kusari
 
 
 def test_chainer_v7_defaults():

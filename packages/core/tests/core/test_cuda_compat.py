@@ -2,9 +2,10 @@
 import subprocess
 import sys
 
-import kusari
 import numpy as np
 import pytest
+
+import kusari
 from kusari import backend, cuda, plugins
 
 
@@ -14,20 +15,6 @@ def _cupy_backend():
 
 
 HAVE_GPU = _cupy_backend() is not None and _cupy_backend().is_available()
-
-
-@pytest.fixture
-def without_kusari_cuda():
-    """Hide kusari-cuda's plugin (if installed) so the test sees a core-only install."""
-    pm = plugins.get_plugin_manager()
-    plugin = pm.get_plugin("cuda")
-    if plugin is not None:
-        plugins.unregister("cuda")
-    try:
-        yield
-    finally:
-        if plugin is not None:
-            plugins.register(plugin, name="cuda")
 
 
 def test_import_paths():

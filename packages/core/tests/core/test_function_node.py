@@ -3,11 +3,12 @@ check_type_forward DSL, and the old-style Function adapter."""
 import gc
 import weakref
 
-import kusari
-import kusari.functions as F
 import numpy as np
 import pytest
 from hypothesis import given
+
+import kusari
+import kusari.functions as F
 from kusari import FunctionNode, Variable
 from kusari.testing import strategies as kst
 from kusari.utils import type_check

@@ -1,9 +1,10 @@
 """Initializers: Chainer's defaults and formulas, fans, dtypes, reproducibility, errors."""
 import math
 
-import kusari
 import numpy
 import pytest
+
+import kusari
 from kusari import initializers
 from kusari.utils.type_check import InvalidType
 

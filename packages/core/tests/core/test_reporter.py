@@ -4,13 +4,14 @@ import io
 import threading
 import weakref
 
-import kusari
-import kusari.functions as F
-import kusari.links as L
 import numpy
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+import kusari
+import kusari.functions as F
+import kusari.links as L
 from kusari import reporter as reporter_module
 from kusari import serializers
 from kusari.reporter import DictSummary, Reporter, Summary

@@ -3,13 +3,14 @@ import copy
 import operator
 import pickle
 
-import kusari
-import kusari.functions as F
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kusari import Parameter, Variable, initializers, plugins
+
+import kusari
+import kusari.functions as F
+from kusari import Parameter, Variable, initializers
 from kusari.testing import check_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
@@ -17,20 +18,6 @@ from kusari.utils.type_check import InvalidType
 
 def _v(values, dtype=np.float32, **kwargs):
     return Variable(np.asarray(values, dtype=dtype), **kwargs)
-
-
-@pytest.fixture
-def without_kusari_cuda():
-    """Hide kusari-cuda's plugin (if installed) so the test sees a core-only install."""
-    pm = plugins.get_plugin_manager()
-    plugin = pm.get_plugin("cuda")
-    if plugin is not None:
-        plugins.unregister("cuda")
-    try:
-        yield
-    finally:
-        if plugin is not None:
-            plugins.register(plugin, name="cuda")
 
 
 # ---- the array ---------------------------------------------------------------

@@ -39,9 +39,6 @@ _NUMPY_TYPES = (numpy.ndarray, numpy.generic)
 _HOST_TYPES = (numpy.ndarray, numpy.generic, int, float, complex, bool, str, list, tuple, dict)
 _thread_local = threading.local()
 
-# Backends that are known but shipped by another distribution: the error
-# for a missing one names what to install.
-_PROVIDERS = {"cupy": "kusari-cuda", "cuda": "kusari-cuda"}
 
 
 def _backends():
@@ -78,12 +75,12 @@ def _backend_by_name(name: str, spec) -> "Backend":
                 f"usable here: {backend.unavailable_reason()}"
             )
         return backend
-    provider = _PROVIDERS.get(name)
-    if provider:
-        raise RuntimeError(
-            f"get_device: device {spec!r} needs the {name!r} backend, which is not "
-            f"installed; install it with: pip install {provider}"
-        )
+    from kusari import plugins
+
+    hint = plugins.missing_name_message("backends", "cupy" if name == "cuda" else name,
+                                        f"get_device: device {spec!r} needs the {name!r} backend; it")
+    if hint:
+        raise RuntimeError(hint)
     known = ", ".join(f"'@{n}'" for n in registry.names())
     raise ValueError(f"get_device: unknown device specifier {spec!r}; installed backends: {known}")
 

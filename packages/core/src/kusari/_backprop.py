@@ -155,9 +155,14 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
                 heappush(heap, (-creator.rank, len(pushed), creator))
 
     if targets is not None:
+        # What is still pending for a target never went through its creator:
+        # a seed placed directly on a leaf target (grad(y, [y]) or an output
+        # that is also an input). Add it to what functions sent there.
         for node in targets:
-            if node not in results and node in pending:
-                results[node] = pending[node]
+            g = pending.pop(node, None)
+            if g is not None:
+                prev = results.get(node)
+                results[node] = g if prev is None else prev + g
     return results
 
 

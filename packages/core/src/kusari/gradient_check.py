@@ -158,7 +158,9 @@ def check_backward(func, x_data, y_grad=None, params=(), eps=1e-3, atol=1e-5, rt
         try:
             with _config.using_config("enable_backprop", False):
                 outs = _call(func, [Variable(v._data, requires_grad=v.requires_grad) for v in x_vars])
-            return [numpy.asarray(_host(y), dtype=numpy.float64) for y in outs]
+            # Copy: an output may be a view of the perturbed input (reshape,
+            # get_item), and the inputs are restored before the subtraction.
+            return [numpy.array(_host(y), dtype=numpy.float64) for y in outs]
         finally:
             for a, o in zip(target_arrays, originals):
                 a[...] = o

@@ -478,3 +478,11 @@ def test_retain_grad_keeps_intermediate_gradients(no_gc):
     (_, ref), = log
     assert ref() is h.grad
     np.testing.assert_array_equal(h.grad, np.ones(3))
+
+
+def test_grad_adds_a_seed_placed_on_a_target_to_what_flows_back_to_it():
+    # x is both an output (seeded directly) and an input of sum: both parts count.
+    x = kusari.Variable(np.array([1.0, 2.0]))
+    y = F.sum(x)
+    gx, = kusari.grad([x, y], [x], [np.array([3.0, 4.0]), np.ones(())])
+    np.testing.assert_array_equal(gx.array, [4.0, 5.0])

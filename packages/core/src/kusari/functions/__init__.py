@@ -29,6 +29,7 @@ _NAMES = {
     "square": _M + "math.square",
     "sum": _M + "math.sum",
     "mean": _M + "math.average",
+    "average": _M + "math.average",
     "max": _M + "math.minmax", "min": _M + "math.minmax",
     "argmax": _M + "math.minmax", "argmin": _M + "math.minmax",
     "matmul": _M + "math.matmul",

@@ -35,11 +35,9 @@ class SumTo(FunctionNode):
         return broadcast_to(grad_outputs[0], self._in_shape),
 
 
-def _check_broadcastable(func, shape_from, shape_to):
-    ok = len(shape_from) <= len(shape_to) and all(
+def _broadcastable(shape_from, shape_to) -> bool:
+    return len(shape_from) <= len(shape_to) and all(
         a == b or a == 1 for a, b in zip(shape_from[::-1], shape_to[::-1]))
-    if not ok:
-        type_check.fail(func, "x", f"a shape broadcastable to {tuple(shape_to)}", str(tuple(shape_from)))
 
 
 def broadcast_to(x, shape):
@@ -57,7 +55,8 @@ def broadcast_to(x, shape):
         from kusari.variable import as_variable
 
         return as_variable(x)
-    _check_broadcastable("broadcast_to", x.shape, shape)
+    if not _broadcastable(x.shape, shape):
+        type_check.fail("broadcast_to", "x", f"a shape broadcastable to {shape}", str(tuple(x.shape)))
     y, = BroadcastTo(shape).apply((x,))
     return y
 
@@ -76,6 +75,8 @@ def sum_to(x, shape):
         from kusari.variable import as_variable
 
         return as_variable(x)
-    _check_broadcastable("sum_to", shape, x.shape)
+    if not _broadcastable(shape, x.shape):
+        type_check.fail("sum_to", "shape", f"a shape that broadcasts to x's shape {tuple(x.shape)}",
+                        str(shape))
     y, = SumTo(shape).apply((x,))
     return y

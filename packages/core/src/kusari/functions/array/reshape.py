@@ -42,7 +42,9 @@ def reshape(x, shape):
         else:
             size *= s
     n = x.size
-    if unknown > 1 or (unknown == 0 and size != n) or (unknown == 1 and (size == 0 or n % size)):
+    if unknown > 1:
+        type_check.fail("reshape", "shape", "at most one -1", str(shape))
+    if (unknown == 0 and size != n) or (unknown == 1 and (size == 0 or n % size)):
         type_check.fail("reshape", "x", f"{size if not unknown else 'a multiple of ' + str(size)} "
                         f"elements to fit shape {shape}", f"{n} elements (shape {tuple(x.shape)})")
     y, = Reshape(shape).apply((x,))

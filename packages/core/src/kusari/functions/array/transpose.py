@@ -28,8 +28,10 @@ def transpose(x, axes=None):
         (3, 2, 4)
     """
     if axes is not None:
-        axes = tuple(int(a) % x.ndim if x.ndim else int(a) for a in axes)
-        if sorted(axes) != list(range(x.ndim)):
-            type_check.fail("transpose", "axes", f"a permutation of range({x.ndim})", str(axes))
+        given, ndim = tuple(int(a) for a in axes), x.ndim
+        # An out-of-range axis maps to ndim, which no permutation contains (no silent wrap-around).
+        axes = tuple(a % ndim if -ndim <= a < ndim else ndim for a in given)
+        if sorted(axes) != list(range(ndim)):
+            type_check.fail("transpose", "axes", f"a permutation of range({ndim})", str(given))
     y, = Transpose(axes).apply((x,))
     return y

@@ -1,0 +1,67 @@
+"""``sqrt`` and ``rsqrt`` (``1 / sqrt(x)``), elementwise."""
+from __future__ import annotations
+
+from kusari import utils
+from kusari.function_node import FunctionNode
+from kusari.utils import type_check
+
+
+class Sqrt(FunctionNode):
+    @property
+    def label(self):
+        return "sqrt"
+
+    def forward(self, inputs):
+        x, = inputs
+        self.retain_outputs((0,))
+        return utils.force_array(utils._xp(x).sqrt(x)),
+
+    def backward(self, indexes, grad_outputs):
+        # d sqrt(x) = 1 / (2 sqrt(x)): reuse the output instead of x.
+        y, = self.get_retained_outputs()
+        return grad_outputs[0] / (y * 2.0),
+
+
+class Rsqrt(FunctionNode):
+    @property
+    def label(self):
+        return "rsqrt"
+
+    def forward(self, inputs):
+        x, = inputs
+        self.retain_outputs((0,))
+        xp = utils._xp(x)
+        return utils.force_array(xp.reciprocal(xp.sqrt(x))),
+
+    def backward(self, indexes, grad_outputs):
+        # d x^(-1/2) = -x^(-3/2) / 2 = -y^3 / 2
+        y, = self.get_retained_outputs()
+        return grad_outputs[0] * (y * y * y) * -0.5,
+
+
+def sqrt(x):
+    """Elementwise square root.
+
+    Example:
+        >>> import numpy as np
+        >>> import kusari.functions as F
+        >>> F.sqrt(np.array([4, 9], np.float32)).array
+        array([2., 3.], dtype=float32)
+    """
+    type_check.expect_float("sqrt", "x", x)
+    y, = Sqrt().apply((x,))
+    return y
+
+
+def rsqrt(x):
+    """Elementwise reciprocal square root ``1 / sqrt(x)``.
+
+    Example:
+        >>> import numpy as np
+        >>> import kusari.functions as F
+        >>> F.rsqrt(np.array([4, 0.25], np.float32)).array
+        array([0.5, 2. ], dtype=float32)
+    """
+    type_check.expect_float("rsqrt", "x", x)
+    y, = Rsqrt().apply((x,))
+    return y

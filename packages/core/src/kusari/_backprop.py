@@ -118,12 +118,13 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
             grad_outputs.append(g)
         if not any_grad:
             continue
+        grad_outputs = tuple(grad_outputs)
         in_nodes = func.inputs
         indexes = tuple([i for i, n in enumerate(in_nodes) if n.requires_grad])
         if not indexes:
             continue
         # 3. the function's own backward, on Variables
-        gxs = func.backward(indexes, tuple(grad_outputs))
+        gxs = func.backward(indexes, grad_outputs)
         if len(gxs) != len(indexes):
             if len(gxs) != len(in_nodes):
                 raise ValueError(
@@ -142,7 +143,17 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
             creator = node.creator_node
             if creator is None or (needed is not None and id(creator) not in needed):
                 if targets is None:
-                    _accumulate_leaf(node, gx, owned, double)
+                    # A leaf: its gradient lands in var.grad (inlined: hot path).
+                    var = node._variable()
+                    if var is None:
+                        continue  # nobody can read this gradient
+                    gx = _unshared(gx, owned, double)
+                    prev = var._grad_var
+                    var._grad_var = gx if prev is None else prev + gx
+                    if type(var) is not Variable:
+                        # Parameters remember the scale of their latest
+                        # backward (None included) for the update rule.
+                        var._loss_scale = _current_loss_scale
                 elif node in targets:
                     prev = results.get(node)
                     results[node] = gx if prev is None else prev + gx
@@ -174,18 +185,6 @@ def _wrong_gradient(func, index, data, node):
     raise TypeError(
         f"{func.label}.backward returned a gradient of dtype {data.dtype} for "
         f"input {index} of dtype {node.dtype}")
-
-
-def _accumulate_leaf(node, gx, owned, double: bool) -> None:
-    var = node._variable()
-    if var is None:
-        return  # nobody can read this gradient
-    gx = _unshared(gx, owned, double)
-    prev = var._grad_var
-    var._grad_var = gx if prev is None else prev + gx
-    loss_scale = _current_loss_scale
-    if loss_scale is not None and hasattr(var, "__dict__"):
-        var._loss_scale = loss_scale
 
 
 def _unshared(gx, owned, double=False):

@@ -16,6 +16,13 @@ def kusari_register_backends():
 
 
 @hookimpl
+def kusari_register_optimizers():
+    from kusari.optimizers import BUILTIN_OPTIMIZERS
+
+    return list(BUILTIN_OPTIMIZERS)
+
+
+@hookimpl
 def kusari_add_commands(subparsers):
     from kusari import _cli
 

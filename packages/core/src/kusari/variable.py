@@ -186,7 +186,8 @@ class Variable:
 
     @array.setter
     def array(self, value):
-        _check_array(value, "Variable.array")
+        if type(value) is not _ndarray:  # the common case skips a call
+            _check_array(value, "Variable.array")
         self._data = value
         if self._node is not None:
             self._node._set_data_type(value)
@@ -644,6 +645,11 @@ class Parameter(Variable):
         if self._data is None:
             return
         super().zerograd()
+
+    def update(self) -> None:
+        """Apply this parameter's update rule (Chainer's ``Parameter.update``)."""
+        if self.update_rule is not None:
+            self.update_rule.update(self)
 
     def __reduce__(self):
         # Parameters pickle with their array and initializer (copy.deepcopy, multiprocessing).

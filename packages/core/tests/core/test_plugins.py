@@ -334,7 +334,8 @@ def test_cli_lists_plugins_hooks_and_names(no_autoload, capsys):
     assert out.startswith(f"kusari {kusari.__version__}: 2 plugins loaded\n")
     core_block = out.split("\n\n")[1].splitlines()
     assert core_block[0] == f"core  (kusari-core {kusari.__version__})"
-    assert "  hooks: kusari_add_commands, kusari_register_backends" in core_block
+    assert "  hooks: kusari_add_commands, kusari_register_backends, kusari_register_optimizers" in core_block
+    assert any(line.startswith("  optimizers: sgd, ") and "adam" in line for line in core_block)
     assert "  backends: numpy" in core_block
     mine_block = out.split("\n\n")[2].splitlines()
     assert mine_block[0] == "mine  (registered at run time)"

@@ -1,9 +1,13 @@
 """``relu``: the rectified linear unit, ``max(x, 0)``."""
 from __future__ import annotations
 
-from kusari import utils
+from kusari import _config, utils
 from kusari.function_node import FunctionNode
 from kusari.utils import type_check
+from kusari.variable import Variable
+
+_config_obj = _config.config
+_from_array = Variable._from_array
 
 
 class ReLU(FunctionNode):
@@ -17,7 +21,10 @@ class ReLU(FunctionNode):
         return utils._xp(x).maximum(x, 0, dtype=x.dtype),
 
     def backward(self, indexes, grad_outputs):
-        y = self.output_data[0]
+        y = self._retained_output_data[0]
+        if not _config_obj.enable_backprop:
+            # Plain backward: a ReLUGrad2 node would record nothing; one multiply.
+            return _from_array(grad_outputs[0]._data * (y > 0), False),
         return ReLUGrad2(y > 0).apply(grad_outputs)
 
 

@@ -21,10 +21,10 @@ import numpy
 
 from kusari import _config
 from kusari.function_node import FunctionNode
-from kusari.variable import Variable
+from kusari.variable import Variable, _wrap
 
 _ndarray = numpy.ndarray
-_from_array = Variable._from_array
+_from_array = _wrap
 _MISSING = object()
 
 
@@ -67,7 +67,9 @@ def _seed(outputs, grad_outputs, caller: str, loss_scale):
 
 def _ones_like(a):
     if type(a) is _ndarray:
-        return numpy.ones_like(a)
+        if a.ndim == 0:
+            return numpy.array(1, a.dtype)  # the usual scalar loss: the cheapest way
+        return numpy.ones(a.shape, a.dtype)
     from kusari import backend
 
     return backend.get_array_module(a).ones_like(a)

@@ -35,14 +35,25 @@ _new_node = VariableNode.__new__
 _object_new = object.__new__
 
 
-def _new_variable(data, requires_grad):
-    """A Variable for an output array, without ``__init__``'s validation."""
-    v = _object_new(Variable)
-    v._data = data
-    v._node = None
-    v._grad_var = None
-    v._requires_grad = requires_grad
-    return v
+_weakref = weakref.ref
+_dead_ref = weakref.ref(type("_Gone", (), {})())  # a reference whose target is gone
+
+
+def _constant_node(array):
+    """The node of a raw array input: no Variable behind it, never requires grad."""
+    node = _new_node(VariableNode)
+    node._variable = _dead_ref
+    node.creator_node = None
+    node.data = None
+    node.name = None
+    node.rank = 0
+    node.requires_grad = False
+    node.dtype = getattr(array, "dtype", None)
+    node.shape = getattr(array, "shape", None)
+    return node
+
+
+from kusari.variable import _wrap as _new_variable  # noqa: E402
 
 
 class FunctionNode:
@@ -113,16 +124,25 @@ class FunctionNode:
         # This is the per-operation hot path: one pass over the inputs, plain
         # attribute reads, no generators.
         cfg = _config_obj
-        in_data = []
-        requires_grad = False
-        for x in inputs:
+        if len(inputs) == 1:
+            x = inputs[0]
             if isinstance(x, Variable):
-                in_data.append(x._data)
-                if x._requires_grad:
-                    requires_grad = True
+                in_data = (x._data,)
+                requires_grad = x._requires_grad
             else:
-                in_data.append(x)
-        in_data = tuple(in_data)
+                in_data = (x,)
+                requires_grad = False
+        else:
+            in_data = []
+            requires_grad = False
+            for x in inputs:
+                if isinstance(x, Variable):
+                    in_data.append(x._data)
+                    if x._requires_grad:
+                        requires_grad = True
+                else:
+                    in_data.append(x)
+            in_data = tuple(in_data)
         if self._user_type_check and cfg.type_check:
             from kusari.utils import type_check
 
@@ -149,14 +169,16 @@ class FunctionNode:
         return tuple([_new_variable(y, requires_grad) for y in outputs])
 
     def _record(self, inputs, in_data, outputs):
+        # Runs once per recorded operation: plain slot writes, no properties.
         nodes = []
         rank = 0
         for x in inputs:
-            if not isinstance(x, Variable):
-                x = _from_array(x, False)
-            node = x._node
-            if node is None:
-                node = x.node
+            if isinstance(x, Variable):
+                node = x._node
+                if node is None:
+                    node = x._node = VariableNode(x)
+            else:
+                node = _constant_node(x)
             if node.rank > rank:
                 rank = node.rank
             nodes.append(node)
@@ -166,9 +188,12 @@ class FunctionNode:
         ret = []
         refs = []
         for y in outputs:
-            v = _new_variable(y, True)
+            v = _object_new(Variable)
+            v._data = y
+            v._grad_var = None
+            v._requires_grad = True
             node = _new_node(VariableNode)
-            node._variable = weakref.ref(v)
+            node._variable = _weakref(v)
             node.creator_node = self
             node.data = None
             node.name = None
@@ -178,7 +203,7 @@ class FunctionNode:
             node.shape = y.shape
             v._node = node
             ret.append(v)
-            refs.append(weakref.ref(node))
+            refs.append(_weakref(node))
         self.outputs = tuple(refs)
 
         retain = self._input_indexes_to_retain

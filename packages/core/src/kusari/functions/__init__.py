@@ -14,7 +14,7 @@ Example:
 """
 from __future__ import annotations
 
-import importlib as _importlib
+from kusari._lazy import lazy_namespace as _lazy_namespace
 
 _M = "kusari.functions."
 # name -> module that defines it
@@ -63,24 +63,4 @@ _NAMES = {
 __all__ = sorted(_NAMES)
 
 
-def __getattr__(name):
-    module_name = _NAMES.get(name)
-    if module_name is not None:
-        value = getattr(_importlib.import_module(module_name), name)
-        globals()[name] = value
-        return value
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from kusari import plugins
-
-    registry = plugins.get_registry("functions")
-    if name in registry:
-        return registry.get(name)
-    hint = plugins.missing_name_message("functions", name, f"kusari.functions.{name}")
-    raise plugins.MissingNameError(hint or f"module 'kusari.functions' has no attribute {name!r}")
-
-
-def __dir__():
-    from kusari import plugins
-
-    return sorted(set(_NAMES) | set(plugins.get_registry("functions").names()) | set(globals()))
+__getattr__, __dir__ = _lazy_namespace(globals(), _NAMES, "functions")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import math
 
-from kusari.initializer import Initializer, get_fans
-from kusari.initializers._random import check_dtype, fill
+from kusari.initializer import get_fans
+from kusari.initializers._random import ScaledRandom
 
 
-class Normal(Initializer):
+class Normal(ScaledRandom):
     """Draw each element from N(0, ``scale``²).
 
     Args:
@@ -25,20 +25,13 @@ class Normal(Initializer):
         (0.5, dtype('float32'))
     """
 
+    draw = "normal"
+
     def __init__(self, scale=0.05, dtype=None, *, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
-    def __call__(self, array):
-        check_dtype("Normal", self, array)
-        fill(array, self.rng, "normal", loc=0.0, scale=self.scale)
-
-    def __repr__(self):
-        return f"Normal(scale={self.scale})"
+        super().__init__(scale, dtype, rng=rng)
 
 
-class LeCunNormal(Initializer):
+class LeCunNormal(ScaledRandom):
     """N(0, s²) with ``s = scale * sqrt(1 / fan_in)`` (LeCun 98); Linear's default.
 
     Example:
@@ -50,21 +43,14 @@ class LeCunNormal(Initializer):
         0.1
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
+    draw = "normal"
 
-    def __call__(self, array):
-        check_dtype("LeCunNormal", self, array)
-        fan_in, _ = get_fans(array.shape)
-        fill(array, self.rng, "normal", loc=0.0, scale=self.scale * math.sqrt(1.0 / fan_in))
-
-    def __repr__(self):
-        return f"LeCunNormal(scale={self.scale})"
+    def spread(self, shape):
+        fan_in, _ = get_fans(shape)
+        return self.scale * math.sqrt(1.0 / fan_in)
 
 
-class GlorotNormal(Initializer):
+class GlorotNormal(ScaledRandom):
     """N(0, s²) with ``s = scale * sqrt(2 / (fan_in + fan_out))`` (Glorot & Bengio 2010).
 
     Example:
@@ -76,22 +62,14 @@ class GlorotNormal(Initializer):
         0.05
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
+    draw = "normal"
 
-    def __call__(self, array):
-        check_dtype("GlorotNormal", self, array)
-        fan_in, fan_out = get_fans(array.shape)
-        fill(array, self.rng, "normal", loc=0.0,
-             scale=self.scale * math.sqrt(2.0 / (fan_in + fan_out)))
-
-    def __repr__(self):
-        return f"GlorotNormal(scale={self.scale})"
+    def spread(self, shape):
+        fan_in, fan_out = get_fans(shape)
+        return self.scale * math.sqrt(2.0 / (fan_in + fan_out))
 
 
-class HeNormal(Initializer):
+class HeNormal(ScaledRandom):
     """N(0, s²) with ``s = scale * sqrt(2 / fan)`` (He et al. 2015).
 
     Args:
@@ -106,20 +84,19 @@ class HeNormal(Initializer):
         0.1
     """
 
+    draw = "normal"
+
     def __init__(self, scale=1.0, dtype=None, fan_option="fan_in", *, rng=None):
         if fan_option not in ("fan_in", "fan_out"):
             raise ValueError(
                 f"HeNormal: argument 'fan_option' expected 'fan_in' or 'fan_out', got {fan_option!r}")
-        super().__init__(dtype)
-        self.scale = scale
+        super().__init__(scale, dtype, rng=rng)
         self.fan_option = fan_option
-        self.rng = rng
 
-    def __call__(self, array):
-        check_dtype("HeNormal", self, array)
-        fan_in, fan_out = get_fans(array.shape)
+    def spread(self, shape):
+        fan_in, fan_out = get_fans(shape)
         fan = fan_in if self.fan_option == "fan_in" else fan_out
-        fill(array, self.rng, "normal", loc=0.0, scale=self.scale * math.sqrt(2.0 / fan))
+        return self.scale * math.sqrt(2.0 / fan)
 
     def __repr__(self):
         return f"HeNormal(scale={self.scale}, fan_option={self.fan_option!r})"

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import math
 
-from kusari.initializer import Initializer, get_fans
-from kusari.initializers._random import check_dtype, fill
+from kusari.initializer import get_fans
+from kusari.initializers._random import ScaledRandom
 
 
-class Uniform(Initializer):
+class Uniform(ScaledRandom):
     """Draw each element from U[-``scale``, ``scale``).
 
     Args:
@@ -25,20 +25,13 @@ class Uniform(Initializer):
         True
     """
 
+    draw = "uniform"
+
     def __init__(self, scale=0.05, dtype=None, *, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
-    def __call__(self, array):
-        check_dtype("Uniform", self, array)
-        fill(array, self.rng, "uniform", low=-self.scale, high=self.scale)
-
-    def __repr__(self):
-        return f"Uniform(scale={self.scale})"
+        super().__init__(scale, dtype, rng=rng)
 
 
-class LeCunUniform(Initializer):
+class LeCunUniform(ScaledRandom):
     """U[-s, s) with ``s = scale * sqrt(3 / fan_in)``.
 
     Example:
@@ -50,22 +43,14 @@ class LeCunUniform(Initializer):
         True
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
+    draw = "uniform"
 
-    def __call__(self, array):
-        check_dtype("LeCunUniform", self, array)
-        fan_in, _ = get_fans(array.shape)
-        s = self.scale * math.sqrt(3.0 / fan_in)
-        fill(array, self.rng, "uniform", low=-s, high=s)
-
-    def __repr__(self):
-        return f"LeCunUniform(scale={self.scale})"
+    def spread(self, shape):
+        fan_in, _ = get_fans(shape)
+        return self.scale * math.sqrt(3.0 / fan_in)
 
 
-class GlorotUniform(Initializer):
+class GlorotUniform(ScaledRandom):
     """U[-s, s) with ``s = scale * sqrt(6 / (fan_in + fan_out))``.
 
     Example:
@@ -77,22 +62,14 @@ class GlorotUniform(Initializer):
         True
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
+    draw = "uniform"
 
-    def __call__(self, array):
-        check_dtype("GlorotUniform", self, array)
-        fan_in, fan_out = get_fans(array.shape)
-        s = self.scale * math.sqrt(6.0 / (fan_in + fan_out))
-        fill(array, self.rng, "uniform", low=-s, high=s)
-
-    def __repr__(self):
-        return f"GlorotUniform(scale={self.scale})"
+    def spread(self, shape):
+        fan_in, fan_out = get_fans(shape)
+        return self.scale * math.sqrt(6.0 / (fan_in + fan_out))
 
 
-class HeUniform(Initializer):
+class HeUniform(ScaledRandom):
     """U[-s, s) with ``s = scale * sqrt(6 / fan_in)``.
 
     Example:
@@ -104,16 +81,8 @@ class HeUniform(Initializer):
         True
     """
 
-    def __init__(self, scale=1.0, dtype=None, *, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
+    draw = "uniform"
 
-    def __call__(self, array):
-        check_dtype("HeUniform", self, array)
-        fan_in, _ = get_fans(array.shape)
-        s = self.scale * math.sqrt(6.0 / fan_in)
-        fill(array, self.rng, "uniform", low=-s, high=s)
-
-    def __repr__(self):
-        return f"HeUniform(scale={self.scale})"
+    def spread(self, shape):
+        fan_in, _ = get_fans(shape)
+        return self.scale * math.sqrt(6.0 / fan_in)

@@ -11,7 +11,7 @@ Example:
 """
 from __future__ import annotations
 
-import importlib as _importlib
+from kusari._lazy import lazy_namespace as _lazy_namespace
 
 _M = "kusari.links."
 _NAMES = {
@@ -23,24 +23,4 @@ _NAMES = {
 __all__ = sorted(_NAMES)
 
 
-def __getattr__(name):
-    module_name = _NAMES.get(name)
-    if module_name is not None:
-        value = getattr(_importlib.import_module(module_name), name)
-        globals()[name] = value
-        return value
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from kusari import plugins
-
-    registry = plugins.get_registry("links")
-    if name in registry:
-        return registry.get(name)
-    hint = plugins.missing_name_message("links", name, f"kusari.links.{name}")
-    raise plugins.MissingNameError(hint or f"module 'kusari.links' has no attribute {name!r}")
-
-
-def __dir__():
-    from kusari import plugins
-
-    return sorted(set(_NAMES) | set(plugins.get_registry("links").names()) | set(globals()))
+__getattr__, __dir__ = _lazy_namespace(globals(), _NAMES, "links")

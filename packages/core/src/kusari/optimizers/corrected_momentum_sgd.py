@@ -1,12 +1,7 @@
 """Momentum SGD with the learning rate applied outside the velocity (Goyal et al., 2017)."""
 from __future__ import annotations
 
-from kusari import _elementwise, optimizer
-from kusari.optimizers._common import set_hyperparams, zeros_like
-
-_default_hyperparam = optimizer.Hyperparameter()
-_default_hyperparam.lr = 0.01
-_default_hyperparam.momentum = 0.9
+from kusari.optimizers._common import MomentumMethod, MomentumRule
 
 
 def _corrected_momentum_sgd(xp, p, g, v, tmp, lr, momentum):
@@ -16,7 +11,7 @@ def _corrected_momentum_sgd(xp, p, g, v, tmp, lr, momentum):
     p += tmp
 
 
-class CorrectedMomentumSGDRule(optimizer.UpdateRule):
+class CorrectedMomentumSGDRule(MomentumRule):
     """Update rule of :class:`CorrectedMomentumSGD`: ``v <- momentum v - g;  w <- w + lr v``.
 
     Example:
@@ -27,25 +22,10 @@ class CorrectedMomentumSGDRule(optimizer.UpdateRule):
         array([-0.5], dtype=float32)
     """
 
-    is_elementwise = True
-
-    def __init__(self, parent_hyperparam=None, lr=None, momentum=None):
-        super().__init__(parent_hyperparam or _default_hyperparam)
-        set_hyperparams(self.hyperparam, lr=lr, momentum=momentum)
-
-    def init_state(self, param):
-        self.state["v"] = zeros_like(param.array)
-
-    def update_core(self, param):
-        grad = param.grad
-        if grad is None:
-            return
-        hp = self.hyperparam
-        _elementwise.run(_corrected_momentum_sgd, (param.array, grad, self.state["v"]), 1,
-                         hp.lr, hp.momentum)
+    kernel = staticmethod(_corrected_momentum_sgd)
 
 
-class CorrectedMomentumSGD(optimizer.GradientMethod):
+class CorrectedMomentumSGD(MomentumMethod):
     """Momentum SGD whose velocity does not carry the learning rate.
 
     Changing ``lr`` during training then scales the whole step at once,
@@ -63,13 +43,4 @@ class CorrectedMomentumSGD(optimizer.GradientMethod):
     """
 
     name = "corrected_momentum_sgd"
-    lr = optimizer.HyperparameterProxy("lr")
-    momentum = optimizer.HyperparameterProxy("momentum")
-
-    def __init__(self, lr=_default_hyperparam.lr, momentum=_default_hyperparam.momentum):
-        super().__init__()
-        self.hyperparam.lr = lr
-        self.hyperparam.momentum = momentum
-
-    def create_update_rule(self):
-        return CorrectedMomentumSGDRule(self.hyperparam)
+    rule_class = CorrectedMomentumSGDRule

@@ -1,12 +1,7 @@
 """Momentum SGD (the classical heavy-ball form)."""
 from __future__ import annotations
 
-from kusari import _elementwise, optimizer
-from kusari.optimizers._common import set_hyperparams, zeros_like
-
-_default_hyperparam = optimizer.Hyperparameter()
-_default_hyperparam.lr = 0.01
-_default_hyperparam.momentum = 0.9
+from kusari.optimizers._common import MomentumMethod, MomentumRule
 
 
 def _momentum_sgd(xp, p, g, v, tmp, lr, momentum):
@@ -16,7 +11,7 @@ def _momentum_sgd(xp, p, g, v, tmp, lr, momentum):
     p += v
 
 
-class MomentumSGDRule(optimizer.UpdateRule):
+class MomentumSGDRule(MomentumRule):
     """Update rule of :class:`MomentumSGD`: ``v <- momentum v - lr g;  w <- w + v``.
 
     Example:
@@ -28,24 +23,10 @@ class MomentumSGDRule(optimizer.UpdateRule):
         array([-2.5], dtype=float32)
     """
 
-    is_elementwise = True
-
-    def __init__(self, parent_hyperparam=None, lr=None, momentum=None):
-        super().__init__(parent_hyperparam or _default_hyperparam)
-        set_hyperparams(self.hyperparam, lr=lr, momentum=momentum)
-
-    def init_state(self, param):
-        self.state["v"] = zeros_like(param.array)
-
-    def update_core(self, param):
-        grad = param.grad
-        if grad is None:
-            return
-        hp = self.hyperparam
-        _elementwise.run(_momentum_sgd, (param.array, grad, self.state["v"]), 1, hp.lr, hp.momentum)
+    kernel = staticmethod(_momentum_sgd)
 
 
-class MomentumSGD(optimizer.GradientMethod):
+class MomentumSGD(MomentumMethod):
     """Momentum SGD.
 
     Args:
@@ -59,13 +40,4 @@ class MomentumSGD(optimizer.GradientMethod):
     """
 
     name = "momentum_sgd"
-    lr = optimizer.HyperparameterProxy("lr")
-    momentum = optimizer.HyperparameterProxy("momentum")
-
-    def __init__(self, lr=_default_hyperparam.lr, momentum=_default_hyperparam.momentum):
-        super().__init__()
-        self.hyperparam.lr = lr
-        self.hyperparam.momentum = momentum
-
-    def create_update_rule(self):
-        return MomentumSGDRule(self.hyperparam)
+    rule_class = MomentumSGDRule

@@ -1,12 +1,7 @@
 """Nesterov's accelerated gradient, in the form of Sutskever et al. / Bengio et al."""
 from __future__ import annotations
 
-from kusari import _elementwise, optimizer
-from kusari.optimizers._common import set_hyperparams, zeros_like
-
-_default_hyperparam = optimizer.Hyperparameter()
-_default_hyperparam.lr = 0.01
-_default_hyperparam.momentum = 0.9
+from kusari.optimizers._common import MomentumMethod, MomentumRule
 
 
 def _nesterov_ag(xp, p, g, v, tmp, lr, momentum):
@@ -19,7 +14,7 @@ def _nesterov_ag(xp, p, g, v, tmp, lr, momentum):
     p -= tmp
 
 
-class NesterovAGRule(optimizer.UpdateRule):
+class NesterovAGRule(MomentumRule):
     """Update rule of :class:`NesterovAG`.
 
     ``v <- momentum v - lr g;  w <- w + momentum^2 v - (1 + momentum) lr g``.
@@ -32,24 +27,10 @@ class NesterovAGRule(optimizer.UpdateRule):
         array([-1.75], dtype=float32)
     """
 
-    is_elementwise = True
-
-    def __init__(self, parent_hyperparam=None, lr=None, momentum=None):
-        super().__init__(parent_hyperparam or _default_hyperparam)
-        set_hyperparams(self.hyperparam, lr=lr, momentum=momentum)
-
-    def init_state(self, param):
-        self.state["v"] = zeros_like(param.array)
-
-    def update_core(self, param):
-        grad = param.grad
-        if grad is None:
-            return
-        hp = self.hyperparam
-        _elementwise.run(_nesterov_ag, (param.array, grad, self.state["v"]), 1, hp.lr, hp.momentum)
+    kernel = staticmethod(_nesterov_ag)
 
 
-class NesterovAG(optimizer.GradientMethod):
+class NesterovAG(MomentumMethod):
     """Nesterov's accelerated gradient ("Advances in optimizing recurrent networks", Bengio et al.).
 
     Args:
@@ -63,13 +44,4 @@ class NesterovAG(optimizer.GradientMethod):
     """
 
     name = "nesterov_ag"
-    lr = optimizer.HyperparameterProxy("lr")
-    momentum = optimizer.HyperparameterProxy("momentum")
-
-    def __init__(self, lr=_default_hyperparam.lr, momentum=_default_hyperparam.momentum):
-        super().__init__()
-        self.hyperparam.lr = lr
-        self.hyperparam.momentum = momentum
-
-    def create_update_rule(self):
-        return NesterovAGRule(self.hyperparam)
+    rule_class = NesterovAGRule

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from kusari import utils
 from kusari.function_node import FunctionNode
+from kusari.functions.activation._output_grad import OutputGrad
 from kusari.utils import type_check
 
 
@@ -23,25 +24,14 @@ class Sigmoid(FunctionNode):
         return SigmoidGrad().apply((y, grad_outputs[0]))
 
 
-class SigmoidGrad(FunctionNode):
+class SigmoidGrad(OutputGrad):
     """``gx = gy * y * (1 - y)`` from the sigmoid output ``y``."""
 
-    def forward(self, inputs):
-        self.retain_inputs((0, 1))
-        y, gy = inputs
-        return utils.force_array(gy * y * (1 - y), y.dtype),
+    def grad(self, y, gy):
+        return gy * y * (1 - y)
 
-    def backward(self, indexes, grad_outputs):
-        y, gy = self.get_retained_inputs()
-        ggx, = grad_outputs
-        ret = []
-        for i in indexes:
-            if i == 0:
-                ret.append(ggx * gy * (1 - 2 * y))
-            else:
-                # linear in gy: the same map applied to ggx
-                ret.append(SigmoidGrad().apply((y, ggx))[0])
-        return tuple(ret)
+    def grad_wrt_y(self, y, gy, ggx):
+        return ggx * gy * (1 - 2 * y)
 
 
 def sigmoid(x):

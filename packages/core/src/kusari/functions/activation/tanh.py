@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from kusari import utils
 from kusari.function_node import FunctionNode
+from kusari.functions.activation._output_grad import OutputGrad
 from kusari.utils import type_check
 
 
@@ -17,25 +18,14 @@ class Tanh(FunctionNode):
         return TanhGrad().apply((y, grad_outputs[0]))
 
 
-class TanhGrad(FunctionNode):
+class TanhGrad(OutputGrad):
     """``gx = gy * (1 - y^2)`` from the tanh output ``y``."""
 
-    def forward(self, inputs):
-        self.retain_inputs((0, 1))
-        y, gy = inputs
-        return utils.force_array(gy * (1 - y * y), y.dtype),
+    def grad(self, y, gy):
+        return gy * (1 - y * y)
 
-    def backward(self, indexes, grad_outputs):
-        y, gy = self.get_retained_inputs()
-        ggx, = grad_outputs
-        ret = []
-        for i in indexes:
-            if i == 0:
-                ret.append(ggx * gy * y * -2)
-            else:
-                # linear in gy: the same map applied to ggx
-                ret.append(TanhGrad().apply((y, ggx))[0])
-        return tuple(ret)
+    def grad_wrt_y(self, y, gy, ggx):
+        return ggx * gy * y * -2
 
 
 def tanh(x):

@@ -91,6 +91,11 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
     heappush = heapq.heappush
     heappop = heapq.heappop
 
+    # Most graphs are chains: after a function's backward exactly one creator
+    # is ready.  ``ready`` holds that sole candidate while the heap is empty,
+    # so the common case skips a tuple allocation, a heappush and a heappop.
+    ready = None
+
     for node, g in seeds:
         prev = pending.get(node)
         pending[node] = g if prev is None else prev + g
@@ -101,30 +106,58 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
             pushed.add(fid)
             heappush(heap, (-func.rank, len(pushed), func))
 
-    while heap:
-        func = heappop(heap)[2]
+    while True:
+        if ready is not None:
+            func = ready
+            ready = None
+        elif heap:
+            func = heappop(heap)[2]
+        else:
+            break
         # 2. the output gradients are complete now
-        grad_outputs = []
-        any_grad = False
-        for ref in func.outputs:
-            node = ref()
+        outputs = func.outputs
+        if len(outputs) == 1:
+            # One output (nearly every function): no list to build.
+            node = outputs[0]()
             g = None if node is None else pending.pop(node, None)
-            if g is not None:
-                any_grad = True
-                if targets is not None and node in targets:
-                    results[node] = g
-                if retain_grad:
-                    var = node._variable()
-                    if var is not None:
-                        var._grad_var = g
-            grad_outputs.append(g)
-        if not any_grad:
-            continue
-        grad_outputs = tuple(grad_outputs)
+            if g is None:
+                continue
+            if targets is not None and node in targets:
+                results[node] = g
+            if retain_grad:
+                var = node._variable()
+                if var is not None:
+                    var._grad_var = g
+            grad_outputs = (g,)
+        else:
+            grad_outputs = []
+            any_grad = False
+            for ref in outputs:
+                node = ref()
+                g = None if node is None else pending.pop(node, None)
+                if g is not None:
+                    any_grad = True
+                    if targets is not None and node in targets:
+                        results[node] = g
+                    if retain_grad:
+                        var = node._variable()
+                        if var is not None:
+                            var._grad_var = g
+                grad_outputs.append(g)
+            if not any_grad:
+                continue
+            grad_outputs = tuple(grad_outputs)
         in_nodes = func.inputs
-        indexes = tuple([i for i, n in enumerate(in_nodes) if n.requires_grad])
+        # A plain loop: a list comprehension is a function call in 3.11.
+        indexes = []
+        i = 0
+        for n in in_nodes:
+            if n.requires_grad:
+                indexes.append(i)
+            i += 1
         if not indexes:
             continue
+        indexes = tuple(indexes)
         # 3. the function's own backward, on Variables
         gxs = func.backward(indexes, grad_outputs)
         if len(gxs) != len(indexes):
@@ -140,7 +173,10 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
             if not isinstance(gx, Variable):
                 gx = _from_array(gx, False)
             data = gx._data
-            if data.shape != node.shape or data.dtype != node.dtype:
+            # dtypes are usually the same (cached) object: ``is`` skips numpy's
+            # richer comparison.
+            dtype = data.dtype
+            if data.shape != node.shape or (dtype is not node.dtype and dtype != node.dtype):
                 _wrong_gradient(func, i, data, node)
             creator = node.creator_node
             if creator is None or (needed is not None and id(creator) not in needed):
@@ -149,7 +185,11 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
                     var = node._variable()
                     if var is None:
                         continue  # nobody can read this gradient
-                    gx = _unshared(gx, owned, double)
+                    key = id(data)
+                    if type(data) is _ndarray and data.base is None and key not in owned:
+                        owned.add(key)  # a fresh array nobody else holds: _unshared's common case, inlined
+                    else:
+                        gx = _unshared(gx, owned, double)
                     prev = var._grad_var
                     var._grad_var = gx if prev is None else prev + gx
                     if type(var) is not Variable:
@@ -165,7 +205,13 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
             fid = id(creator)
             if fid not in pushed:
                 pushed.add(fid)
-                heappush(heap, (-creator.rank, len(pushed), creator))
+                if ready is None and not heap:
+                    ready = creator
+                else:
+                    if ready is not None:
+                        heappush(heap, (-ready.rank, len(pushed) - 1, ready))
+                        ready = None
+                    heappush(heap, (-creator.rank, len(pushed), creator))
 
     if targets is not None:
         # What is still pending for a target never went through its creator:

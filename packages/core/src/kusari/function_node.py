@@ -185,9 +185,10 @@ class FunctionNode:
         self.rank = rank
         self.inputs = tuple(nodes)
         out_rank = rank + 1
-        ret = []
-        refs = []
-        for y in outputs:
+        if len(outputs) == 1:
+            # Nearly every function has one output: build the two result
+            # tuples directly instead of through lists.
+            y = outputs[0]
             v = _object_new(Variable)
             v._data = y
             v._grad_var = None
@@ -202,9 +203,30 @@ class FunctionNode:
             node.dtype = y.dtype
             node.shape = y.shape
             v._node = node
-            ret.append(v)
-            refs.append(_weakref(node))
-        self.outputs = tuple(refs)
+            self.outputs = (_weakref(node),)
+            ret = (v,)
+        else:
+            ret = []
+            refs = []
+            for y in outputs:
+                v = _object_new(Variable)
+                v._data = y
+                v._grad_var = None
+                v._requires_grad = True
+                node = _new_node(VariableNode)
+                node._variable = _weakref(v)
+                node.creator_node = self
+                node.data = None
+                node.name = None
+                node.rank = out_rank
+                node.requires_grad = True
+                node.dtype = y.dtype
+                node.shape = y.shape
+                v._node = node
+                ret.append(v)
+                refs.append(_weakref(node))
+            self.outputs = tuple(refs)
+            ret = tuple(ret)
 
         retain = self._input_indexes_to_retain
         if retain is not None:
@@ -212,10 +234,16 @@ class FunctionNode:
                 nodes[i].data = in_data[i]
         retain = self._output_indexes_to_retain
         if retain is not None:
-            self._retained_output_data = tuple([outputs[i] for i in retain])
-            for i in retain:
-                ret[i]._node.data = outputs[i]
-        return tuple(ret)
+            if len(retain) == len(outputs) == 1:
+                # The usual retain_outputs((0,)) of a one-output function
+                # (ReLU): ``outputs`` is already the tuple to keep.
+                self._retained_output_data = outputs
+                ret[0]._node.data = outputs[0]
+            else:
+                self._retained_output_data = tuple([outputs[i] for i in retain])
+                for i in retain:
+                    ret[i]._node.data = outputs[i]
+        return ret
 
     def forward(self, inputs):
         """Compute outputs from raw arrays; dispatches to ``forward_cpu``/``forward_gpu``."""

@@ -42,6 +42,21 @@ _CPU = backend.CPU_DEVICE
 _COPY_MODES = ("init", "copy", "share")
 
 
+def _clear_grads(link):
+    """``cleargrads`` for ``link``'s tree: runs every iteration, so no generators
+    and no sorting (the order of clearing does not matter)."""
+    if type(link).params is not Link.params:
+        # A link that redefines params() decides what its parameters are.
+        for param in link.params():
+            param.cleargrad()
+        return
+    d = link.__dict__
+    for name in link._params:
+        d[name].cleargrad()
+    for _, child in link._named_children():
+        _clear_grads(child)
+
+
 def _is_array(value) -> bool:
     if isinstance(value, numpy.ndarray):
         return True
@@ -333,8 +348,7 @@ class Link:
             >>> l.cleargrads(); l.W.grad is None
             True
         """
-        for param in self.params():
-            param.cleargrad()
+        _clear_grads(self)
 
     def zerograds(self):
         """Fill every gradient with zeros (deprecated as in Chainer: use :meth:`cleargrads`).

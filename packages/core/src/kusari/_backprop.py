@@ -122,12 +122,8 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
             g = None if node is None else pending.pop(node, None)
             if g is None:
                 continue
-            if targets is not None and node in targets:
-                results[node] = g
-            if retain_grad:
-                var = node._variable()
-                if var is not None:
-                    var._grad_var = g
+            if targets is not None or retain_grad:
+                _keep_output_grad(node, g, targets, results, retain_grad)
             grad_outputs = (g,)
         else:
             grad_outputs = []
@@ -137,12 +133,8 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
                 g = None if node is None else pending.pop(node, None)
                 if g is not None:
                     any_grad = True
-                    if targets is not None and node in targets:
-                        results[node] = g
-                    if retain_grad:
-                        var = node._variable()
-                        if var is not None:
-                            var._grad_var = g
+                    if targets is not None or retain_grad:
+                        _keep_output_grad(node, g, targets, results, retain_grad)
                 grad_outputs.append(g)
             if not any_grad:
                 continue
@@ -233,6 +225,17 @@ def _wrong_gradient(func, index, data, node):
     raise TypeError(
         f"{func.label}.backward returned a gradient of dtype {data.dtype} for "
         f"input {index} of dtype {node.dtype}")
+
+
+def _keep_output_grad(node, g, targets, results, retain_grad) -> None:
+    """A function's output gradient is final: hand it to grad()'s results and,
+    with ``retain_grad``, to the output Variable (off the common path)."""
+    if targets is not None and node in targets:
+        results[node] = g
+    if retain_grad:
+        var = node._variable()
+        if var is not None:
+            var._grad_var = g
 
 
 def _unshared(gx, owned, double=False):

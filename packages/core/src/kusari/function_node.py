@@ -185,10 +185,9 @@ class FunctionNode:
         self.rank = rank
         self.inputs = tuple(nodes)
         out_rank = rank + 1
-        if len(outputs) == 1:
-            # Nearly every function has one output: build the two result
-            # tuples directly instead of through lists.
-            y = outputs[0]
+        ret = []
+        refs = []
+        for y in outputs:
             v = _object_new(Variable)
             v._data = y
             v._grad_var = None
@@ -203,30 +202,10 @@ class FunctionNode:
             node.dtype = y.dtype
             node.shape = y.shape
             v._node = node
-            self.outputs = (_weakref(node),)
-            ret = (v,)
-        else:
-            ret = []
-            refs = []
-            for y in outputs:
-                v = _object_new(Variable)
-                v._data = y
-                v._grad_var = None
-                v._requires_grad = True
-                node = _new_node(VariableNode)
-                node._variable = _weakref(v)
-                node.creator_node = self
-                node.data = None
-                node.name = None
-                node.rank = out_rank
-                node.requires_grad = True
-                node.dtype = y.dtype
-                node.shape = y.shape
-                v._node = node
-                ret.append(v)
-                refs.append(_weakref(node))
-            self.outputs = tuple(refs)
-            ret = tuple(ret)
+            ret.append(v)
+            refs.append(_weakref(node))
+        self.outputs = tuple(refs)
+        ret = tuple(ret)
 
         retain = self._input_indexes_to_retain
         if retain is not None:

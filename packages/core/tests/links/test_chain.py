@@ -1,11 +1,12 @@
 """Chain and ChainList: children, paths, hierarchy-wide operations."""
 import copy
 
+import numpy
+import pytest
+
 import kusari
 import kusari.functions as F
 import kusari.links as L
-import numpy
-import pytest
 from kusari.link import Chain, ChainList, Link
 
 

@@ -1,9 +1,10 @@
 """L.Classifier: loss, accuracy, label_key handling and reports."""
+import numpy
+import pytest
+
 import kusari
 import kusari.functions as F
 import kusari.links as L
-import numpy
-import pytest
 
 
 def data(n=6, n_in=4, n_classes=3, seed=0):

@@ -1,11 +1,12 @@
 """F.embed_id and L.EmbedID: gather forward, scatter-add gradient, ignore_label, errors."""
-import kusari
-import kusari.functions as F
-import kusari.links as L
 import numpy
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+import kusari
+import kusari.functions as F
+import kusari.links as L
 from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType

@@ -1,10 +1,11 @@
 """L.Linear: construction, lazy in_size, forward against NumPy, gradients, errors."""
-import kusari
-import kusari.links as L
 import numpy
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+import kusari
+import kusari.links as L
 from kusari import initializers
 from kusari.testing import check_backward
 from kusari.testing import strategies as kst

@@ -3,9 +3,10 @@ import copy
 import pickle
 import warnings
 
-import kusari
 import numpy
 import pytest
+
+import kusari
 from kusari import initializers
 from kusari.link import Link
 

@@ -2,11 +2,12 @@
 import functools
 import pickle
 
+import numpy
+import pytest
+
 import kusari
 import kusari.functions as F
 import kusari.links as L
-import numpy
-import pytest
 from kusari.sequential import Sequential
 
 

@@ -26,7 +26,11 @@ Example:
 """
 from kusari.dataset import convert, dataset_mixin, iterator  # noqa: F401
 from kusari.dataset.convert import (  # noqa: F401
-    Converter, concat_examples, concat_sequences, converter, to_device,
+    Converter,
+    concat_examples,
+    concat_sequences,
+    converter,
+    to_device,
 )
 from kusari.dataset.dataset_mixin import DatasetMixin  # noqa: F401
 from kusari.dataset.iterator import Iterator  # noqa: F401

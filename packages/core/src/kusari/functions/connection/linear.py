@@ -11,11 +11,11 @@ differentiate into each other, so double backprop costs nothing extra::
 """
 from __future__ import annotations
 
+import numpy
+
 from kusari import _config
 from kusari.function_node import FunctionNode
 from kusari.utils import type_check
-import numpy
-
 from kusari.variable import Variable, _wrap
 
 _config_obj = _config.config

@@ -132,3 +132,33 @@ def test_index_lists_match_python_list_indexing(case):
 def test_slices_match_python_list_slicing(n, start, stop, step):
     ds = Recording(n)
     assert ds[start:stop:step] == ds.values[start:stop:step]
+
+
+def test_download_helpers_are_forwarded_to_kusari_datasets_as_in_chainer():
+    import kusari.dataset as D
+
+    pytest.importorskip("kusari.datasets.download")
+    from kusari.datasets import download
+
+    assert D.get_dataset_root is download.get_dataset_root
+    assert D.cached_download is download.cached_download
+    assert D.download is download
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        _ = D.no_such_name
+
+
+def test_download_helpers_without_kusari_datasets_name_the_package(monkeypatch):
+    import importlib
+
+    import kusari.dataset as D
+
+    real_import_module = importlib.import_module
+
+    def hide(name, *args, **kwargs):
+        if name.startswith("kusari.datasets"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import_module(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib, "import_module", hide)
+    with pytest.raises(AttributeError, match=r"provided by kusari-datasets, which is not installed: pip install kusari-datasets"):
+        _ = D.get_dataset_root

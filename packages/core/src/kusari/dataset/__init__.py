@@ -39,3 +39,26 @@ __all__ = [
     "Converter", "DatasetMixin", "Iterator", "concat_examples", "concat_sequences",
     "converter", "to_device", "convert", "dataset_mixin", "iterator",
 ]
+
+# Chainer's chainer.dataset also exposes the download helpers; in kusari they
+# belong to kusari-datasets, so they are forwarded when it is installed.
+_DOWNLOAD_NAMES = ("get_dataset_root", "set_dataset_root", "get_dataset_directory",
+                   "cached_download", "cache_or_load_file")
+
+
+def __getattr__(name):
+    if name not in _DOWNLOAD_NAMES and name != "download":
+        raise AttributeError(f"module 'kusari.dataset' has no attribute {name!r}")
+    import importlib
+
+    from kusari import plugins
+
+    try:
+        download = importlib.import_module("kusari.datasets.download")
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("kusari.datasets"):
+            raise
+        raise plugins.MissingNameError(
+            f"kusari.dataset.{name} is provided by kusari-datasets, which is not installed: "
+            f"pip install kusari-datasets") from None
+    return download if name == "download" else getattr(download, name)

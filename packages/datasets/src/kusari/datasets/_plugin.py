@@ -1,7 +1,13 @@
 """kusari-datasets' plugin module (entry point ``datasets`` in the ``kusari`` group).
 
-The datasets issue fills this hook with the loaders (``'mnist'``,
-``'cifar10'``, ``'ptb'``, ...), each downloading lazily on first call.
+It registers the dataset loaders by name, so ``plugins.get_registry(
+'dataset_loaders').get('mnist')`` is :func:`kusari.datasets.get_mnist`.
+Loaders download lazily, on their first call, never at registration.
+
+Example:
+    >>> from kusari.datasets import _plugin
+    >>> sorted(_plugin.kusari_register_dataset_loaders())
+    ['digits', 'fashion_mnist', 'kuzushiji_mnist', 'mnist']
 """
 from __future__ import annotations
 
@@ -10,4 +16,12 @@ from kusari.plugins import hookimpl
 
 @hookimpl
 def kusari_register_dataset_loaders():
-    return []  # filled by the datasets issue: get_mnist, get_cifar10, get_ptb_words, ...
+    from kusari.datasets.digits import get_digits
+    from kusari.datasets.mnist import get_fashion_mnist, get_kuzushiji_mnist, get_mnist
+
+    return {
+        "mnist": get_mnist,
+        "fashion_mnist": get_fashion_mnist,
+        "kuzushiji_mnist": get_kuzushiji_mnist,
+        "digits": get_digits,
+    }

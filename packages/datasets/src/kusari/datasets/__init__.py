@@ -2,7 +2,9 @@
 
 Dataset classes (:class:`TupleDataset`, ...), the standard datasets' loaders
 (:func:`get_mnist`, :func:`get_fashion_mnist`, :func:`get_kuzushiji_mnist`,
-and :func:`get_digits`, which needs no download) and the download cache
+:func:`get_cifar10`, :func:`get_cifar100`, :func:`get_svhn`,
+:func:`get_ptb_words`, and :func:`get_digits`, which needs no download) and
+the download cache
 (:mod:`kusari.datasets.download`).  The loaders are also registered by name
 through the plugin system (``kusari plugins`` lists them).
 
@@ -15,6 +17,7 @@ Example:
 """
 from kusari.datasets import download  # noqa: F401
 from kusari.datasets.__about__ import __version__  # noqa: F401
+from kusari.datasets.cifar import get_cifar10, get_cifar100  # noqa: F401
 from kusari.datasets.concatenated_dataset import ConcatenatedDataset  # noqa: F401
 from kusari.datasets.dict_dataset import DictDataset  # noqa: F401
 from kusari.datasets.digits import get_digits  # noqa: F401
@@ -25,6 +28,7 @@ from kusari.datasets.download import (  # noqa: F401
     get_dataset_root,
     set_dataset_root,
 )
+from kusari.datasets.image_dataset import ImageDataset, LabeledImageDataset  # noqa: F401
 from kusari.datasets.mnist import (  # noqa: F401
     get_fashion_mnist,
     get_fashion_mnist_labels,
@@ -38,6 +42,7 @@ from kusari.datasets.pickle_dataset import (  # noqa: F401
     open_pickle_dataset,
     open_pickle_dataset_writer,
 )
+from kusari.datasets.ptb import get_ptb_words, get_ptb_words_vocabulary  # noqa: F401
 from kusari.datasets.sub_dataset import (  # noqa: F401
     SubDataset,
     get_cross_validation_datasets,
@@ -47,6 +52,7 @@ from kusari.datasets.sub_dataset import (  # noqa: F401
     split_dataset_n_random,
     split_dataset_random,
 )
+from kusari.datasets.svhn import get_svhn  # noqa: F401
 from kusari.datasets.text_dataset import TextDataset  # noqa: F401
 from kusari.datasets.transform_dataset import TransformDataset  # noqa: F401
 from kusari.datasets.tuple_dataset import TupleDataset  # noqa: F401

@@ -92,3 +92,11 @@ def test_missing_reference_environment_is_skipped_with_a_note(tmp_path):
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     assert "note: torch: skipped, no reference environment at" in done.stdout
+
+
+def test_multiprocess_iterator_benchmark_runs_and_reports_each_worker_count():
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_multiprocess_iterator.py"), "--quick"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for row in ("serial", "1 workers", "2 workers", "4 workers"):
+        assert row in done.stdout

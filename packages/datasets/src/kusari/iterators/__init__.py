@@ -14,8 +14,9 @@ Example:
     (['a', 'b'], ['c', 'a'], 1)
 """
 from kusari.datasets.__about__ import __version__  # noqa: F401
+from kusari.iterators.multiprocess_iterator import MultiprocessIterator
 from kusari.iterators.multithread_iterator import MultithreadIterator
 from kusari.iterators.order_samplers import OrderSampler, ShuffleOrderSampler
 from kusari.iterators.serial_iterator import SerialIterator
 
-__all__ = ["MultithreadIterator", "OrderSampler", "SerialIterator", "ShuffleOrderSampler"]
+__all__ = ["MultiprocessIterator", "MultithreadIterator", "OrderSampler", "SerialIterator", "ShuffleOrderSampler"]

@@ -338,3 +338,197 @@ def test_worker_exception_traceback_is_printed_by_the_main_process():
     assert "Traceback in worker process" in done.stderr and "in __getitem__" in done.stderr
     assert done.stderr.rstrip().endswith("ZeroDivisionError: integer division or modulo by zero")
 
+
+
+# -- shared memory ------------------------------------------------------------
+
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+from kusari.iterators import multiprocess_iterator as mpi  # noqa: E402
+
+DTYPES = [np.bool_, np.int8, np.uint16, np.int64, np.float32, np.dtype(">f8"), np.complex64]
+small_arrays = st.sampled_from(DTYPES).flatmap(
+    lambda dtype: hnp.arrays(dtype, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)))
+examples = st.one_of(
+    small_arrays,
+    st.tuples(small_arrays, st.integers(-5, 5)),
+    st.lists(st.one_of(small_arrays, st.text(max_size=3)), min_size=1, max_size=3),
+    st.dictionaries(st.sampled_from("xyz"), st.one_of(small_arrays, st.integers())),
+    st.integers(),
+)
+
+
+def same(a, b, any_byte_order=False):
+    """Equal types, dtypes, shapes and bytes (so NaN and -0.0 count), recursively."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        if any_byte_order:  # NumPy's pickling turns '>f8' into native '<f8'
+            a, b = a.astype(a.dtype.newbyteorder("=")), b.astype(b.dtype.newbyteorder("="))
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(same(x, y, any_byte_order) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k], any_byte_order) for k in a)
+    return a == b
+
+
+def spy_unpack(monkeypatch):
+    """Count the arrays that arrive through shared memory (``_unpack`` runs in the main process)."""
+    seen = []
+    real = mpi._unpack
+
+    def counting(example, buf):
+        fields = example.values() if type(example) is dict else (
+            example if type(example) in (tuple, list) else [example])
+        seen.extend(v for v in fields if type(v) is mpi._Packed)
+        return real(example, buf)
+
+    monkeypatch.setattr(mpi, "_unpack", counting)
+    return seen
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.lists(examples, min_size=1, max_size=6), batch_size=batch_sizes)
+def test_shared_memory_batches_equal_the_pickled_ones(data, batch_size):
+    steps = -(-2 * len(data) // batch_size)
+    with MultiprocessIterator(data, batch_size, shuffle=False, n_processes=2, n_prefetch=2) as pickled, \
+            MultiprocessIterator(data, batch_size, shuffle=False, n_processes=2, n_prefetch=2,
+                                 shared_mem=512) as shared:
+        serial = SerialIterator(data, batch_size, shuffle=False)
+        for _ in range(steps):
+            batch = shared.next()
+            assert same(batch, serial.next())  # exactly the dataset's examples, byte order included
+            assert same(batch, pickled.next(), any_byte_order=True)
+
+
+def test_arrays_travel_through_shared_memory_and_are_copied_out(monkeypatch):
+    seen = spy_unpack(monkeypatch)
+    data = [(np.full((2, 3), i, np.float32), i, {"k": 1}) for i in range(4)]
+    with MultiprocessIterator(data, 2, shuffle=False, n_processes=2, n_prefetch=1, shared_mem=24) as it:
+        first = it.next()
+        names = [block.name for _, block in it._blocks.blocks]
+        later = [it.next() for _ in range(4)]  # the same blocks are written again meanwhile
+        assert len(it._blocks.blocks) <= 4  # reused, not one per batch
+    assert len(seen) == 10 and names  # every array (24 bytes each) went through shared memory
+    assert [(x[0].tolist(), x[1], x[2]) for x in first] == [([[0] * 3] * 2, 0, {"k": 1}),
+                                                          ([[1] * 3] * 2, 1, {"k": 1})]
+    assert first[0][0].flags.owndata and first[0][0].flags.writeable
+    assert [int(x[0][0, 0]) for b in later for x in b] == [2, 3, 0, 1, 2, 3, 0, 1]
+    assert not any(os.path.exists(f"/dev/shm/{name}") for name in names)  # unlinked by finalize
+
+
+def test_oversized_example_falls_back_to_pickling_with_a_warning(monkeypatch):
+    seen = spy_unpack(monkeypatch)
+    data = [np.arange(n, dtype=np.int64) for n in (1, 3, 2, 1)]  # 8, 24, 16, 8 bytes
+    with MultiprocessIterator(data, 4, shuffle=False, n_processes=2, shared_mem=16) as it:
+        with pytest.warns(UserWarning, match=r"an example needs 24 bytes of shared memory, more than "
+                                             r"shared_mem=16; it was pickled instead"):
+            batch = it.next()
+    assert [b.tolist() for b in batch] == [[0], [0, 1, 2], [0, 1], [0]]
+    assert len(seen) == 3  # the three that fit
+
+
+def test_dataset_error_and_gc_unlink_the_shared_memory():
+    with MultiprocessIterator(Broken(), 2, shuffle=False, n_processes=2, shared_mem=64) as it:
+        it.next()
+        names = [block.name for _, block in it._blocks.blocks]
+        with pytest.raises(KeyError):
+            it.next()
+        assert names and not any(os.path.exists(f"/dev/shm/{name}") for name in names)
+    it = MultiprocessIterator([np.zeros(2)] * 4, 2, shuffle=False, n_processes=1, shared_mem=16)
+    it.next()
+    names = [block.name for _, block in it._blocks.blocks]
+    del it
+    gc.collect()
+    assert names and not any(os.path.exists(f"/dev/shm/{name}") for name in names)
+
+
+def test_pack_and_unpack_round_trip_in_one_buffer():
+    buf = bytearray(64)
+    a, b = np.arange(3, dtype=np.int16), np.ones((2, 2), np.float32)
+    oversized = []
+    packed = mpi._pack({"a": a, "n": 7, "b": b}, memoryview(buf), 16, 32, oversized)
+    assert [type(v) for v in packed.values()] == [mpi._Packed, int, mpi._Packed]
+    assert (packed["a"].offset, packed["b"].offset) == (16, 22) and oversized == []
+    out = mpi._unpack(packed, memoryview(buf))
+    assert same(out, {"a": a, "n": 7, "b": b})
+    kept = mpi._pack((a, b), memoryview(buf), 0, 8, oversized)  # 22 bytes of arrays, 8 per slot
+    assert kept[0] is a and kept[1] is b and oversized == [22]
+
+
+needs_shm = pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="lists /dev/shm")
+
+SHM_PRELUDE = textwrap.dedent("""
+    import numpy
+    class SlowArrays(Slow):
+        def __getitem__(self, i):
+            return numpy.full(4, super().__getitem__(i)), int(i)
+    def report_blocks(it):
+        print("BLOCKS", *[b.name for _, b in it._blocks.blocks], flush=True)
+""")
+
+
+def shm_names():
+    return set(os.listdir("/dev/shm"))
+
+
+def block_names(stdout):
+    line = next(line for line in stdout.splitlines() if line.startswith("BLOCKS"))
+    return line.split()[1:]
+
+
+LEAK_SCENARIOS = {
+    "exit without finalize": ("it.next(); report_workers(it); report_blocks(it)", 0),
+    "exception in the loop": ("it.next(); report_workers(it); report_blocks(it)\n"
+                              "raise RuntimeError('loss is nan')", 1),
+    "killed worker": ("import signal\nfrom kusari.iterators.multiprocess_iterator import WorkerDiedError\n"
+                      "it.next(); report_workers(it); report_blocks(it)\n"
+                      "os.kill(it._workers[1].process.pid, signal.SIGKILL)\n"
+                      "try:\n    it.next(); it.next()\nexcept WorkerDiedError:\n    print('DIED', flush=True)\n"
+                      "it.next(); report_workers(it)  # new workers, new blocks, left for exit", 0),
+}
+
+
+@needs_proc
+@needs_shm
+@pytest.mark.parametrize("scenario", sorted(LEAK_SCENARIOS))
+def test_no_shared_memory_left_in_dev_shm(scenario):
+    body, code = LEAK_SCENARIOS[scenario]
+    before = shm_names()
+    done = run_script(SHM_PRELUDE + "it = MultiprocessIterator(SlowArrays(40, 0.01), 4, shuffle=False, "
+                      "n_processes=2, n_prefetch=2, shared_mem=64)\n" + body)
+    assert done.returncode == code, done.stderr
+    names = block_names(done.stdout)
+    assert names
+    assert not shm_names() - before, "a /dev/shm segment was left behind"
+    assert not any(os.path.exists(f"/dev/shm/{name}") for name in names)
+    assert "leaked shared_memory" not in done.stderr  # nothing left for the resource tracker
+    if scenario == "killed worker":
+        assert "DIED" in done.stdout
+    assert_workers_gone(worker_pids(done.stdout))
+
+
+@needs_proc
+@needs_shm
+def test_keyboard_interrupt_unlinks_the_shared_memory():
+    before = shm_names()
+    script = PRELUDE + SHM_PRELUDE + textwrap.dedent("""
+        it = MultiprocessIterator(SlowArrays(100, 0.3), 2, shuffle=False, n_processes=2, shared_mem=64)
+        it.next(); report_blocks(it)
+        while True:
+            it.next()
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        names = child.stdout.readline().split()[1:]
+        time.sleep(0.1)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=15)
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode != 0 and "KeyboardInterrupt" in stderr
+    assert names and not shm_names() - before
+    assert "leaked shared_memory" not in stderr

@@ -14,8 +14,20 @@ a dead worker is an error at once.  Workers are started with the ``fork``
 start method where the platform has it (no pickling of the dataset, fast
 start); elsewhere with the platform default, which needs a picklable dataset.
 
-Examples travel back pickled through the pipes; ``shared_mem`` is accepted
-for Chainer compatibility and validated but not used.
+Examples travel back pickled through the pipes.  With ``shared_mem`` (bytes
+per example) the NumPy arrays of each example go through shared memory
+instead: the main process owns ``multiprocessing.shared_memory`` blocks (one
+slot of ``shared_mem`` bytes per example of a chunk in flight), a worker
+writes an example's arrays into its slot and sends only (dtype, shape,
+offset) through the pipe, and the main process copies them out, so no array
+of a returned batch aliases a reused buffer.  An example whose arrays need
+more than ``shared_mem`` bytes is pickled whole (with a ``UserWarning``).
+Blocks are unlinked when the workers stop: finalize, any error in ``next``,
+garbage collection and interpreter exit.
+
+Chainer 7.8.1 with ``shared_mem=None`` reads the first batch in the main
+process to measure the examples and sizes the shared memory from it; kusari
+does not guess: ``shared_mem=None`` pickles every example.
 
 Example:
     >>> from kusari.iterators import MultiprocessIterator
@@ -34,7 +46,7 @@ import time
 import traceback
 import warnings
 import weakref
-from multiprocessing import connection
+from multiprocessing import connection, resource_tracker, shared_memory
 
 import numpy
 
@@ -71,11 +83,66 @@ class WorkerDiedError(RuntimeError):
 
 
 class _Job:
-    __slots__ = ("worker", "done", "ok", "value", "remote_tb")
+    __slots__ = ("worker", "done", "ok", "value", "remote_tb", "block")
 
-    def __init__(self, worker):
+    def __init__(self, worker, block=None):
         self.worker = worker
         self.done = False
+        self.block = block
+
+
+class _Packed:
+    """Stands for an array that a worker wrote into shared memory at ``offset``."""
+
+    __slots__ = ("dtype", "shape", "offset")
+
+    def __init__(self, dtype, shape, offset):
+        self.dtype, self.shape, self.offset = dtype, shape, offset
+
+    def __reduce__(self):
+        return _Packed, (self.dtype, self.shape, self.offset)
+
+
+class _SharedBlocks:
+    """The main process's shared-memory blocks: one per chunk in flight, reused.
+
+    A block of ``n`` slots serves chunks of ``n`` examples; it is busy from
+    the chunk's send until its result is read (also the result of a batch
+    dropped by ``reset``: the worker may still be writing), then free again.
+    """
+
+    def __init__(self, slot_bytes):
+        self.slot_bytes = slot_bytes
+        self.free = collections.defaultdict(list)
+        self.blocks = []
+
+    def acquire(self, n_slots):
+        free = self.free[n_slots]
+        if free:
+            return free.pop()
+        block = shared_memory.SharedMemory(create=True, size=max(n_slots * self.slot_bytes, 1))
+        self.blocks.append((n_slots, block))
+        return block
+
+    def release(self, block):
+        for n_slots, owned in self.blocks:
+            if owned is block:
+                self.free[n_slots].append(block)
+                return
+
+    def unlink_all(self):
+        """Close and unlink every block; only once no worker writes into them."""
+        for _, block in self.blocks:
+            try:
+                block.close()
+            except BufferError:
+                pass  # an array view still exists somewhere; unlink all the same
+            try:
+                block.unlink()
+            except FileNotFoundError:
+                pass
+        self.blocks.clear()
+        self.free.clear()
 
 
 class _Worker:
@@ -140,8 +207,12 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
             order (False); None shuffles unless ``order_sampler`` is given.
         n_processes (int): number of worker processes (default: the CPU count).
         n_prefetch (int): number of batches read ahead.
-        shared_mem (int): accepted for Chainer compatibility (None or a
-            positive int) and unused: examples are pickled through pipes.
+        shared_mem (int): bytes of shared memory per example: NumPy arrays
+            of an example (an array, or a tuple, list or dict holding arrays)
+            travel through shared memory, other values pickled; an example
+            whose arrays need more is pickled whole with a ``UserWarning``.
+            None (default): every example is pickled (Chainer instead sizes
+            it from a first batch read in the main process).
         order_sampler (callable): ``f(current_order, current_position)`` giving
             the next epoch's order; only with ``shuffle=None``.
         dataset_timeout (float): seconds after which a batch still not read
@@ -160,6 +231,10 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
         >>> [np.stack(batch).tolist() for batch in it]
         [[0, 1, 2], [3, 4, 5]]
         >>> it.finalize()
+        >>> data = [(np.full(2, i, np.float32), i) for i in range(4)]
+        >>> with MultiprocessIterator(data, 2, shuffle=False, n_processes=2, shared_mem=8) as it:
+        ...     it.next()  # the arrays came through shared memory, copied out
+        [(array([0., 0.], dtype=float32), 0), (array([1., 1.], dtype=float32), 1)]
     """
 
     class TimeoutWarning(RuntimeWarning):
@@ -194,6 +269,7 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
         self.n_processes = int(n_processes)
         self.n_prefetch = int(n_prefetch)
         self.shared_mem = shared_mem
+        self._blocks = None if shared_mem is None else _SharedBlocks(int(shared_mem))
         self.dataset_timeout = dataset_timeout
         self.maxtasksperchild = maxtasksperchild
         self.order_sampler = _check_settings(_NAME, batch_size, shuffle, order_sampler)
@@ -259,10 +335,17 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
     def _ensure_workers(self) -> None:
         if self._workers:
             return
+        if self._blocks is not None:
+            # Workers attach to the blocks and so register them with the
+            # resource tracker: it must be the main process's (started before
+            # the fork), or a tracker of a worker's own would unlink the
+            # blocks when that worker exits.
+            resource_tracker.ensure_running()
         for _ in range(self.n_processes):
             self._spawn()
-        # Stops the workers at garbage collection and at interpreter exit.
-        self._finalizer = weakref.finalize(self, _shutdown, self._workers)
+        # Stops the workers (and frees the shared memory) at garbage
+        # collection and at interpreter exit.
+        self._finalizer = weakref.finalize(self, _shutdown, self._workers, self._blocks)
 
     def _spawn(self):
         inherited = [conn for worker in self._workers for conn in worker.connections()]
@@ -278,11 +361,12 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
             fresh = self._spawn()
             self._workers[slot], self._workers[-1] = fresh, worker
             worker = fresh
-        job = _Job(worker)
+        block = None if self._blocks is None else self._blocks.acquire(len(chunk))
+        job = _Job(worker, block)
         try:
-            worker.task_send.send(chunk)
+            worker.task_send.send((chunk, None if block is None else block.name, self.shared_mem))
         except OSError:
-            _raise_died(worker)
+            _raise_died(worker)  # the block is unlinked with the others when the workers stop
         worker.outstanding.append(job)
         worker.sent += 1
         return job
@@ -308,8 +392,7 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
             batch.extend(job.value)
         return batch
 
-    @staticmethod
-    def _receive(worker, timeout) -> bool:
+    def _receive(self, worker, timeout) -> bool:
         """Read one result of ``worker`` into its oldest job; False on timeout."""
         ready = connection.wait([worker.result_recv, worker.process.sentinel], timeout)
         if not ready:
@@ -321,9 +404,18 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
                 _raise_died(worker)
             except Exception as error:  # the message arrived whole but does not unpickle here
                 message = (False, RuntimeError(f"{_NAME}: a worker's result could not be unpickled: "
-                                               f"{error!r}"), traceback.format_exc())
+                                               f"{error!r}"), traceback.format_exc(), ())
             job = worker.outstanding.popleft()
-            job.ok, job.value, job.remote_tb = message
+            job.ok, job.value, job.remote_tb, oversized = message
+            if job.block is not None:
+                if job.ok:
+                    job.value = [_unpack(example, job.block.buf) for example in job.value]
+                self._blocks.release(job.block)
+                job.block = None
+            for needed in oversized:
+                warnings.warn(f"{_NAME}: an example needs {needed} bytes of shared memory, more than "
+                              f"shared_mem={self.shared_mem}; it was pickled instead (set shared_mem to "
+                              f"at least {needed})", UserWarning, stacklevel=5)
             job.done = True
             return True
         _raise_died(worker)
@@ -365,7 +457,7 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
         finalizer = getattr(self, "_finalizer", None)
         self._finalizer = None
         if finalizer is not None and finalizer.detach() is not None:
-            _shutdown(self._workers, grace)
+            _shutdown(self._workers, self._blocks, grace)
         self._workers = []
 
     def serialize(self, serializer) -> None:
@@ -408,8 +500,19 @@ def _raise_died(worker):
         "are the usual causes.")
 
 
-def _shutdown(workers, grace=_GRACE_S):
-    """Close the pipes, give idle workers ``grace`` seconds to exit, terminate the rest."""
+def _shutdown(workers, blocks, grace=_GRACE_S):
+    """Close the pipes, give idle workers ``grace`` seconds to exit, terminate the rest.
+
+    Then unlink the shared memory: no worker is left to write into it.
+    """
+    try:
+        _stop_processes(workers, grace)
+    finally:
+        if blocks is not None:
+            blocks.unlink_all()
+
+
+def _stop_processes(workers, grace):
     for worker in workers:
         worker.close()
     deadline = time.monotonic() + grace
@@ -457,18 +560,28 @@ def _worker_main(dataset, task_recv, result_send, max_tasks, parent_pid, inherit
                 arrived.notify()
 
     threading.Thread(target=receive, daemon=True).start()
+    attached = {}  # shared-memory blocks by name, attached once each
     done = 0
     while max_tasks is None or done < max_tasks:
         with arrived:
             while not tasks:
                 arrived.wait()
-            chunk = tasks.popleft()
-        if chunk is None:
+            task = tasks.popleft()
+        if task is None:
             return
+        chunk, block_name, slot_bytes = task
         try:
-            message = (True, [dataset[index] for index in chunk], None)
+            examples = [dataset[index] for index in chunk]
+            oversized = []
+            if block_name is not None:
+                block = attached.get(block_name)
+                if block is None:
+                    block = attached[block_name] = shared_memory.SharedMemory(name=block_name)
+                examples = [_pack(example, block.buf, slot * slot_bytes, slot_bytes, oversized)
+                            for slot, example in enumerate(examples)]
+            message = (True, examples, None, oversized)
         except BaseException as error:  # noqa: B036 - every failure goes back to the caller
-            message = (False, error, traceback.format_exc())
+            message = (False, error, traceback.format_exc(), ())
         try:
             result_send.send(message)
         except OSError:
@@ -476,5 +589,73 @@ def _worker_main(dataset, task_recv, result_send, max_tasks, parent_pid, inherit
         except Exception as error:  # the examples or the exception do not pickle
             text = traceback.format_exc() if message[0] else message[2]
             result_send.send((False, RuntimeError(
-                f"{_NAME}: a worker's result could not be sent to the main process: {error!r}"), text))
+                f"{_NAME}: a worker's result could not be sent to the main process: {error!r}"), text, ()))
         done += 1
+
+
+def _is_plain_array(value):
+    # Subclasses and object arrays keep their pickling (they are not raw bytes).
+    return type(value) is numpy.ndarray and not value.dtype.hasobject
+
+
+def _fields(example):
+    """The values of an example that may be arrays, or None for a kind left to pickling."""
+    kind = type(example)
+    if kind is tuple or kind is list:
+        return list(example)
+    if kind is dict:
+        return list(example.values())
+    if _is_plain_array(example):
+        return [example]
+    return None
+
+
+def _pack(example, buf, start, slot_bytes, oversized):
+    """Write the arrays of ``example`` into its slot; the example with ``_Packed`` in their place.
+
+    An example whose arrays do not fit in ``slot_bytes`` is returned as is
+    (pickled) and its size appended to ``oversized``.
+    """
+    fields = _fields(example)
+    if fields is None:
+        return example
+    arrays = [value for value in fields if _is_plain_array(value)]
+    needed = sum(array.nbytes for array in arrays)
+    if not arrays:
+        return example
+    if needed > slot_bytes:
+        oversized.append(needed)
+        return example
+    offset = start
+
+    def put(value):
+        nonlocal offset
+        if not _is_plain_array(value):
+            return value
+        numpy.ndarray(value.shape, value.dtype, buffer=buf, offset=offset)[...] = value
+        packed = _Packed(value.dtype, value.shape, offset)
+        offset += value.nbytes
+        return packed
+
+    kind = type(example)
+    if kind is dict:
+        return {key: put(value) for key, value in example.items()}
+    if kind is tuple or kind is list:
+        return kind(put(value) for value in example)
+    return put(example)
+
+
+def _unpack(example, buf):
+    """Replace the ``_Packed`` of ``example`` by copies of their arrays out of ``buf``."""
+
+    def get(value):
+        if type(value) is not _Packed:
+            return value
+        return numpy.ndarray(value.shape, value.dtype, buffer=buf, offset=value.offset).copy()
+
+    kind = type(example)
+    if kind is dict:
+        return {key: get(value) for key, value in example.items()}
+    if kind is tuple or kind is list:
+        return kind(get(value) for value in example)
+    return get(example)

@@ -1,0 +1,138 @@
+"""The error function family: ``erf``, ``erfc``, ``erfinv``.
+
+The forward passes call ``scipy.special`` (``cupyx.scipy.special`` for CuPy
+arrays), imported on first use.  SciPy is not a kusari-core dependency: a
+float32-accurate erfinv (and digamma / polygamma in ``gamma.py``) in plain
+NumPy would be a few hundred lines of approximations to get right and keep
+right, for functions few models use; Chainer also needs SciPy for them on
+CPU.  Without SciPy the call fails with an ``ImportError`` that says what to
+install.  The backward passes are plain kusari operations, so all three are
+differentiable to any order.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+
+import numpy
+
+from kusari import utils
+from kusari.function_node import FunctionNode
+from kusari.functions.math.exponential import exp
+from kusari.utils import type_check
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_SQRT_PI_OVER_TWO = math.sqrt(math.pi) / 2.0
+
+
+def special(xp, name: str, func: str):
+    """The ``scipy.special``-style function ``name`` for arrays of module ``xp``.
+
+    Example:
+        >>> import numpy as np
+        >>> from kusari.functions.math.erf import special
+        >>> float(special(np, "erf", "erf")(np.float64(0.0)))
+        0.0
+    """
+    module = "scipy.special" if xp is numpy else "cupyx.scipy.special"
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as error:
+        raise ImportError(f"{func} needs SciPy on the CPU: pip install scipy") from error
+
+
+class _Special(FunctionNode):
+    """An elementwise function from ``scipy.special``; subclasses give ``_name`` and ``backward``."""
+
+    _name = ""
+    _label = ""
+    _retain_output = False
+
+    @property
+    def label(self):
+        return self._label
+
+    def forward(self, inputs):
+        x, = inputs
+        if self._retain_output:
+            self.retain_outputs((0,))
+        else:
+            self.retain_inputs((0,))
+        y = special(utils._xp(x), self._name, self._label)(x)
+        return utils.force_array(y, x.dtype),
+
+
+class Erf(_Special):
+    _name = _label = "erf"
+
+    def backward(self, indexes, grad_outputs):
+        x, = self.get_retained_inputs()
+        return grad_outputs[0] * exp(-(x * x)) * _TWO_OVER_SQRT_PI,
+
+
+class Erfc(_Special):
+    _name = _label = "erfc"
+
+    def backward(self, indexes, grad_outputs):
+        x, = self.get_retained_inputs()
+        return grad_outputs[0] * exp(-(x * x)) * -_TWO_OVER_SQRT_PI,
+
+
+class ErfInv(_Special):
+    _name = _label = "erfinv"
+    _retain_output = True
+
+    def backward(self, indexes, grad_outputs):
+        # The inverse function's derivative, 1 / erf'(y), from the output y.
+        y, = self.get_retained_outputs()
+        return grad_outputs[0] * exp(y * y) * _SQRT_PI_OVER_TWO,
+
+
+def _apply(node_class, x):
+    type_check.expect_float(node_class._label, "x", x)
+    y, = node_class().apply((x,))
+    return y
+
+
+def erf(x):
+    """Elementwise error function ``2/sqrt(pi) * integral_0^x exp(-t^2) dt``.
+
+    Needs SciPy (``pip install scipy``) for NumPy arrays.
+
+    Args:
+        x: a float Variable or array.
+
+    Returns:
+        Variable of ``x``'s shape and dtype.
+
+    Example:
+        >>> import numpy as np
+        >>> from kusari.functions.math.erf import erf
+        >>> erf(np.array([0, 1], np.float32)).array
+        array([0.       , 0.8427008], dtype=float32)
+    """
+    return _apply(Erf, x)
+
+
+def erfc(x):
+    """Elementwise complementary error function ``1 - erf(x)``, accurate for large ``x``.
+
+    Example:
+        >>> import numpy as np
+        >>> from kusari.functions.math.erf import erfc
+        >>> erfc(np.array([0, 5], np.float32)).array
+        array([1.0000000e+00, 1.5374598e-12], dtype=float32)
+    """
+    return _apply(Erfc, x)
+
+
+def erfinv(x):
+    """Elementwise inverse error function on ``[-1, 1]`` (``±1`` give ``±inf``).
+
+    Example:
+        >>> import numpy as np
+        >>> from kusari.functions.math.erf import erfinv
+        >>> erfinv(np.array([0, 0.5], np.float32)).array.round(6)
+        array([0.      , 0.476936], dtype=float32)
+    """
+    return _apply(ErfInv, x)

@@ -1,0 +1,129 @@
+"""sin, cos, tan, arcsin, arccos, arctan, arctan2."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kusari
+from kusari.functions.math.trigonometric import arccos, arcsin, arctan, arctan2, cos, sin, tan
+from kusari.testing import check_backward, check_double_backward
+from kusari.testing import strategies as kst
+from kusari.utils.type_check import InvalidType
+
+# name: (function, NumPy reference, domain kept away from poles and branch ends)
+FUNCS = {
+    "sin": (sin, np.sin, -3.0, 3.0),
+    "cos": (cos, np.cos, -3.0, 3.0),
+    "tan": (tan, np.tan, -1.2, 1.2),
+    "arcsin": (arcsin, np.arcsin, -0.8, 0.8),
+    "arccos": (arccos, np.arccos, -0.8, 0.8),
+    "arctan": (arctan, np.arctan, -3.0, 3.0),
+}
+
+# The derivatives written independently of the implementation.
+DERIVATIVES = {
+    "sin": np.cos,
+    "cos": lambda x: -np.sin(x),
+    "tan": lambda x: 1 / np.cos(x) ** 2,
+    "arcsin": lambda x: 1 / np.sqrt(1 - x * x),
+    "arccos": lambda x: -1 / np.sqrt(1 - x * x),
+    "arctan": lambda x: 1 / (1 + x * x),
+}
+
+
+def _point(lo, hi):
+    return kst.shapes().flatmap(lambda s: st.tuples(
+        kst.arrays(shape=s, lo=lo, hi=hi), kst.arrays(shape=s), kst.arrays(shape=s)))
+
+
+@pytest.mark.parametrize("name", sorted(FUNCS))
+def test_forward_matches_numpy_and_keeps_float32(name):
+    func, ref, lo, hi = FUNCS[name]
+    x = np.random.default_rng(0).uniform(lo, hi, (3, 4)).astype(np.float32)
+    y = func(kusari.Variable(x))
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.array, ref(x.astype(np.float64)), rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCS))
+def test_first_derivative_matches_closed_form(name):
+    func, _, lo, hi = FUNCS[name]
+    x = kusari.Variable(np.linspace(lo, hi, 7, dtype=np.float32))
+    y = func(x)
+    y.grad = np.ones(7, np.float32)
+    y.backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad, DERIVATIVES[name](x.array.astype(np.float64)), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCS))
+def test_zero_dim_input_gives_zero_dim_array(name):
+    func, ref, _, _ = FUNCS[name]
+    y = func(np.array(0.5, np.float32))
+    assert isinstance(y.array, np.ndarray) and y.shape == ()
+    np.testing.assert_allclose(y.array, ref(0.5), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCS))
+@given(point=st.data())
+def test_gradients(name, point):
+    func, _, lo, hi = FUNCS[name]
+    x, gy, ggx = point.draw(_point(lo, hi))
+    check_backward(func, x, gy)
+    check_double_backward(func, x, gy, ggx)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCS))
+def test_integer_input_is_rejected(name):
+    with pytest.raises(InvalidType, match=rf"^{name}: argument 'x' expected a floating-point dtype .*, got int32$"):
+        FUNCS[name][0](np.ones(3, np.int32))
+
+
+def test_arctan2_forward_covers_all_quadrants():
+    x1 = np.array([1, 1, -1, -1, 0], np.float32)
+    x2 = np.array([1, -1, -1, 1, -2], np.float32)
+    y = arctan2(x1, x2)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.array, [np.pi / 4, 3 * np.pi / 4, -3 * np.pi / 4, -np.pi / 4, np.pi], rtol=1e-6)
+
+
+def test_arctan2_gradients_sum_over_broadcast_axes():
+    x1 = kusari.Variable(np.array([[1.0, 2.0], [3.0, -1.0]], np.float32))
+    x2 = kusari.Variable(np.array([2.0, -0.5], np.float32))
+    y = arctan2(x1, x2)
+    y.grad = np.ones((2, 2), np.float32)
+    y.backward()
+    r2 = x1.array ** 2 + x2.array ** 2
+    np.testing.assert_allclose(x1.grad, x2.array / r2, rtol=1e-6)
+    np.testing.assert_allclose(x2.grad, (-x1.array / r2).sum(0), rtol=1e-6)
+    assert x2.grad.shape == (2,) and x2.grad.dtype == np.float32
+
+
+def _arctan2_point():
+    # Keep away from the origin, where arctan2 is not differentiable.
+    return kst.broadcastable_pairs().flatmap(lambda shapes: st.tuples(
+        kst.arrays(shape=shapes[0], lo=0.5, hi=2.0), kst.arrays(shape=shapes[1], lo=-2.0, hi=2.0),
+        kst.arrays(shape=np.broadcast_shapes(*shapes)), kst.arrays(shape=shapes[0]), kst.arrays(shape=shapes[1])))
+
+
+@given(_arctan2_point())
+def test_arctan2_gradients(point):
+    x1, x2, gy, gg1, gg2 = point
+    check_backward(arctan2, (x1, x2), gy)
+    check_double_backward(arctan2, (x1, x2), gy, (gg1, gg2))
+
+
+def test_arctan2_rejects_mixed_dtypes():
+    with pytest.raises(InvalidType, match=r"^arctan2: argument 'x2' expected dtype float32 \(the dtype of 'x1'\), got float64$"):
+        arctan2(np.ones(2, np.float32), np.ones(2, np.float64))
+
+
+def test_arctan2_rejects_integers():
+    with pytest.raises(InvalidType, match=r"^arctan2: argument 'x1' expected a floating-point dtype .*, got int64$"):
+        arctan2(np.ones(2, np.int64), np.ones(2, np.float32))
+
+
+def test_arctan2_rejects_shapes_that_do_not_broadcast():
+    with pytest.raises(InvalidType, match=r"^arctan2: argument 'x2' expected a shape that broadcasts with \(2,\) "
+                                          r"\(the shape of 'x1'\), got \(3,\)$"):
+        arctan2(np.ones(2, np.float32), np.ones(3, np.float32))

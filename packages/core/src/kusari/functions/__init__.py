@@ -137,6 +137,17 @@ _NAMES = {
     # loss
     "softmax_cross_entropy": _M + "loss.softmax_cross_entropy",
     "mean_squared_error": _M + "loss.mean_squared_error",
+    "sigmoid_cross_entropy": _M + "loss.sigmoid_cross_entropy",
+    "mean_absolute_error": _M + "loss.mean_absolute_error",
+    "squared_error": _M + "loss.squared_error",
+    "absolute_error": _M + "loss.absolute_error",
+    "huber_loss": _M + "loss.huber_loss",
+    "gaussian_nll": _M + "loss.gaussian_nll",
+    "gaussian_kl_divergence": _M + "loss.gaussian_kl_divergence",
+    "bernoulli_nll": _M + "loss.bernoulli_nll",
+    "hinge": _M + "loss.hinge",
+    "contrastive": _M + "loss.contrastive",
+    "triplet": _M + "loss.triplet",
     # evaluation
     "accuracy": _M + "evaluation.accuracy",
     # noise

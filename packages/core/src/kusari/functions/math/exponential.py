@@ -3,38 +3,21 @@ from __future__ import annotations
 
 import math
 
-from kusari import utils
-from kusari.function_node import FunctionNode
-from kusari.utils import type_check
+from kusari.functions.math._unary import _Unary, _unary
 
 
-class Exp(FunctionNode):
-    @property
-    def label(self):
-        return "exp"
-
-    def forward(self, inputs):
-        x, = inputs
-        self.retain_outputs((0,))
-        return utils.force_array(utils._xp(x).exp(x)),
+class Exp(_Unary):
+    _ufunc = "exp"
+    _retain_output = True  # d exp = exp: reuse the output
 
     def backward(self, indexes, grad_outputs):
         y, = self.get_retained_outputs()
         return grad_outputs[0] * y,
 
 
-class _Log(FunctionNode):
+class _Log(_Unary):
     _ufunc = "log"
     _scale = 1.0  # d/dx log_b(x) = 1 / (x ln b)
-
-    @property
-    def label(self):
-        return self._ufunc
-
-    def forward(self, inputs):
-        x, = inputs
-        self.retain_inputs((0,))
-        return utils.force_array(getattr(utils._xp(x), self._ufunc)(x)),
 
     def backward(self, indexes, grad_outputs):
         x, = self.get_retained_inputs()
@@ -66,9 +49,7 @@ def exp(x):
         >>> F.exp(np.array([0, 1], np.float32)).array.round(4)
         array([1.    , 2.7183], dtype=float32)
     """
-    type_check.expect_float("exp", "x", x)
-    y, = Exp().apply((x,))
-    return y
+    return _unary(Exp, "exp", x)
 
 
 def log(x):
@@ -80,9 +61,7 @@ def log(x):
         >>> F.log(np.array([1, np.e], np.float32)).array
         array([0., 1.], dtype=float32)
     """
-    type_check.expect_float("log", "x", x)
-    y, = Log().apply((x,))
-    return y
+    return _unary(Log, "log", x)
 
 
 def log2(x):
@@ -94,9 +73,7 @@ def log2(x):
         >>> F.log2(np.array([1, 8], np.float32)).array
         array([0., 3.], dtype=float32)
     """
-    type_check.expect_float("log2", "x", x)
-    y, = Log2().apply((x,))
-    return y
+    return _unary(Log2, "log2", x)
 
 
 def log10(x):
@@ -108,6 +85,4 @@ def log10(x):
         >>> F.log10(np.array([1, 100], np.float32)).array
         array([0., 2.], dtype=float32)
     """
-    type_check.expect_float("log10", "x", x)
-    y, = Log10().apply((x,))
-    return y
+    return _unary(Log10, "log10", x)

@@ -1,7 +1,7 @@
 """``expm1`` (``exp(x) - 1``) and ``log1p`` (``log(1 + x)``), accurate near zero."""
 from __future__ import annotations
 
-from kusari.functions.math.trigonometric import _Unary, _unary
+from kusari.functions.math._unary import _Unary, _unary
 
 
 class Expm1(_Unary):

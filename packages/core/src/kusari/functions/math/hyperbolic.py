@@ -1,7 +1,7 @@
 """Hyperbolic functions: ``sinh``, ``cosh``, ``arctanh`` (``tanh`` lives in functions.activation)."""
 from __future__ import annotations
 
-from kusari.functions.math.trigonometric import _Unary, _unary
+from kusari.functions.math._unary import _Unary, _unary
 
 
 class Sinh(_Unary):

@@ -3,18 +3,12 @@ from __future__ import annotations
 
 from kusari import utils
 from kusari.function_node import FunctionNode
-from kusari.utils import type_check
+from kusari.functions.math._unary import _Unary, _unary
 
 
-class Sqrt(FunctionNode):
-    @property
-    def label(self):
-        return "sqrt"
-
-    def forward(self, inputs):
-        x, = inputs
-        self.retain_outputs((0,))
-        return utils.force_array(utils._xp(x).sqrt(x)),
+class Sqrt(_Unary):
+    _ufunc = "sqrt"
+    _retain_output = True
 
     def backward(self, indexes, grad_outputs):
         # d sqrt(x) = 1 / (2 sqrt(x)): reuse the output instead of x.
@@ -48,9 +42,7 @@ def sqrt(x):
         >>> F.sqrt(np.array([4, 9], np.float32)).array
         array([2., 3.], dtype=float32)
     """
-    type_check.expect_float("sqrt", "x", x)
-    y, = Sqrt().apply((x,))
-    return y
+    return _unary(Sqrt, "sqrt", x)
 
 
 def rsqrt(x):
@@ -62,6 +54,4 @@ def rsqrt(x):
         >>> F.rsqrt(np.array([4, 0.25], np.float32)).array
         array([0.5, 2. ], dtype=float32)
     """
-    type_check.expect_float("rsqrt", "x", x)
-    y, = Rsqrt().apply((x,))
-    return y
+    return _unary(Rsqrt, "rsqrt", x)

@@ -8,28 +8,9 @@ from __future__ import annotations
 from kusari import utils
 from kusari.function_node import FunctionNode
 from kusari.functions.math._elementwise_checks import expect_float_pair
+from kusari.functions.math._unary import _Unary, _unary
 from kusari.functions.math.basic_math import _sum_to_shape
 from kusari.functions.math.sqrt import rsqrt
-from kusari.utils import type_check
-
-
-class _Unary(FunctionNode):
-    """An elementwise ufunc of one input; subclasses give ``_ufunc`` and ``backward``."""
-
-    _ufunc = ""
-    _retain_output = False  # backward needs y (tan), not x
-
-    @property
-    def label(self):
-        return self._ufunc
-
-    def forward(self, inputs):
-        x, = inputs
-        if self._retain_output:
-            self.retain_outputs((0,))
-        else:
-            self.retain_inputs((0,))
-        return utils.force_array(getattr(utils._xp(x), self._ufunc)(x), x.dtype),
 
 
 class Sin(_Unary):
@@ -104,12 +85,6 @@ class Arctan2(FunctionNode):
             else:
                 ret.append(_sum_to_shape(g * -x1, x2.shape))
         return tuple(ret)
-
-
-def _unary(node_class, name, x):
-    type_check.expect_float(name, "x", x)
-    y, = node_class().apply((x,))
-    return y
 
 
 def sin(x):

@@ -1,0 +1,1 @@
+"""kusari.functions.normalization"""

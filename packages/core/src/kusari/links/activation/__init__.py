@@ -1,0 +1,1 @@
+"""kusari.links.activation"""

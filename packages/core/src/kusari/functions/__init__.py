@@ -152,6 +152,9 @@ _NAMES = {
     "accuracy": _M + "evaluation.accuracy",
     # noise
     "dropout": _M + "noise.dropout",
+    "batch_normalization": _M + "normalization.batch_normalization",
+    "fixed_batch_normalization": _M + "normalization.batch_normalization",
+    "batch_renormalization": _M + "normalization.batch_renormalization",
 }
 
 __all__ = sorted(_NAMES)

@@ -18,6 +18,8 @@ _NAMES = {
     "Linear": _M + "connection.linear",
     "EmbedID": _M + "connection.embed_id",
     "Classifier": _M + "model.classifier",
+    "BatchNormalization": _M + "normalization.batch_normalization",
+    "BatchRenormalization": _M + "normalization.batch_renormalization",
 }
 
 __all__ = sorted(_NAMES)

@@ -155,6 +155,10 @@ _NAMES = {
     "batch_normalization": _M + "normalization.batch_normalization",
     "fixed_batch_normalization": _M + "normalization.batch_normalization",
     "batch_renormalization": _M + "normalization.batch_renormalization",
+    "layer_normalization": _M + "normalization.layer_normalization",
+    "group_normalization": _M + "normalization.group_normalization",
+    "local_response_normalization": _M + "normalization.local_response_normalization",
+    "normalize": _M + "normalization.l2_normalization",
 }
 
 __all__ = sorted(_NAMES)

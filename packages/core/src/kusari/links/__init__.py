@@ -20,6 +20,8 @@ _NAMES = {
     "Classifier": _M + "model.classifier",
     "BatchNormalization": _M + "normalization.batch_normalization",
     "BatchRenormalization": _M + "normalization.batch_renormalization",
+    "LayerNormalization": _M + "normalization.layer_normalization",
+    "GroupNormalization": _M + "normalization.group_normalization",
 }
 
 __all__ = sorted(_NAMES)

@@ -159,6 +159,9 @@ _NAMES = {
     "group_normalization": _M + "normalization.group_normalization",
     "local_response_normalization": _M + "normalization.local_response_normalization",
     "normalize": _M + "normalization.l2_normalization",
+    "crf1d": _M + "loss.crf1d",
+    "argmax_crf1d": _M + "loss.crf1d",
+    "connectionist_temporal_classification": _M + "loss.ctc",
 }
 
 __all__ = sorted(_NAMES)

@@ -22,6 +22,7 @@ _NAMES = {
     "BatchRenormalization": _M + "normalization.batch_renormalization",
     "LayerNormalization": _M + "normalization.layer_normalization",
     "GroupNormalization": _M + "normalization.group_normalization",
+    "CRF1d": _M + "loss.crf1d",
 }
 
 __all__ = sorted(_NAMES)

@@ -162,6 +162,14 @@ _NAMES = {
     "crf1d": _M + "loss.crf1d",
     "argmax_crf1d": _M + "loss.crf1d",
     "connectionist_temporal_classification": _M + "loss.ctc",
+    "negative_sampling": _M + "loss.negative_sampling",
+    "black_out": _M + "loss.black_out",
+    "binary_accuracy": _M + "evaluation.binary_accuracy",
+    "r2_score": _M + "evaluation.r2_score",
+    "classification_summary": _M + "evaluation.classification_summary",
+    "precision": _M + "evaluation.classification_summary",
+    "recall": _M + "evaluation.classification_summary",
+    "f1_score": _M + "evaluation.classification_summary",
 }
 
 __all__ = sorted(_NAMES)

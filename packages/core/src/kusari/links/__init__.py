@@ -23,6 +23,8 @@ _NAMES = {
     "LayerNormalization": _M + "normalization.layer_normalization",
     "GroupNormalization": _M + "normalization.group_normalization",
     "CRF1d": _M + "loss.crf1d",
+    "NegativeSampling": _M + "loss.negative_sampling",
+    "BlackOut": _M + "loss.black_out",
 }
 
 __all__ = sorted(_NAMES)

@@ -1,4 +1,4 @@
-"""Small helpers: ``force_array``, ``force_type``, ``sum_to``, ``type_check``.
+"""Small helpers: ``force_array``, ``force_type``, ``sum_to``, ``type_check``, ``WalkerAlias``.
 
 Example:
     >>> import numpy as np
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy
 
 from kusari.utils import type_check  # noqa: F401
+from kusari.utils.walker_alias import WalkerAlias  # noqa: F401
 
 
 def force_array(x, dtype=None):

@@ -170,6 +170,11 @@ _NAMES = {
     "precision": _M + "evaluation.classification_summary",
     "recall": _M + "evaluation.classification_summary",
     "f1_score": _M + "evaluation.classification_summary",
+    "gaussian": _M + "noise.gaussian",
+    "gumbel_softmax": _M + "noise.gumbel_softmax",
+    "simplified_dropconnect": _M + "noise.simplified_dropconnect",
+    "zoneout": _M + "noise.zoneout",
+    "bilinear": _M + "connection.bilinear",
 }
 
 __all__ = sorted(_NAMES)

@@ -25,6 +25,15 @@ _NAMES = {
     "CRF1d": _M + "loss.crf1d",
     "NegativeSampling": _M + "loss.negative_sampling",
     "BlackOut": _M + "loss.black_out",
+    "SimplifiedDropconnect": _M + "noise.simplified_dropconnect",
+    "Bilinear": _M + "connection.bilinear",
+    "Bias": _M + "connection.bias",
+    "Scale": _M + "connection.scale",
+    "Highway": _M + "connection.highway",
+    "Parameter": _M + "connection.parameter",
+    "Maxout": _M + "activation.maxout",
+    "PReLU": _M + "activation.prelu",
+    "Swish": _M + "activation.swish",
 }
 
 __all__ = sorted(_NAMES)

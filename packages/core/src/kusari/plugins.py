@@ -59,7 +59,7 @@ KNOWN_PROVIDERS = {
         ["Evaluator", "LogReport", "PrintReport", "ProgressBar", "snapshot", "snapshot_object",
          "dump_graph", "ExponentialShift", "LinearShift", "PlotReport"], "kusari-training"),
     "triggers": dict.fromkeys(
-        ["interval", "manual_schedule", "min_value", "max_value", "early_stopping", "once",
+        ["interval", "manual_schedule", "min_value", "max_value", "best_value", "early_stopping", "once",
          "time"], "kusari-training"),
     "dataset_loaders": dict.fromkeys(
         ["mnist", "fashion_mnist", "kuzushiji_mnist", "cifar10", "cifar100", "svhn", "ptb",

@@ -1,8 +1,8 @@
 """kusari-training's plugin module (entry point ``training`` in the ``kusari`` group).
 
-The training issue fills these hooks: StandardUpdater under ``'standard'``,
-the extensions (``'LogReport'``, ``'snapshot'``, ...), the triggers
-(``'interval'``, ...) and the ``kusari train`` command.
+Registers the updaters, triggers and extensions by the names configs use
+(``'standard'``, ``'interval'``, ``'LogReport'``, ...).  Imports happen inside
+the hooks so that loading plugins stays cheap.
 """
 from __future__ import annotations
 
@@ -11,14 +11,23 @@ from kusari.plugins import hookimpl
 
 @hookimpl
 def kusari_register_updaters():
-    return []  # filled by the training issue: [StandardUpdater]
+    from kusari.training.updaters.standard_updater import StandardUpdater
+
+    return {"standard": StandardUpdater}
 
 
 @hookimpl
 def kusari_register_extensions():
-    return []  # filled by the training issue: LogReport, PrintReport, snapshot, ...
+    from kusari.training import extensions as E
+
+    return {name: getattr(E, name) for name in E.__all__}
 
 
 @hookimpl
 def kusari_register_triggers():
-    return []  # filled by the training issue: IntervalTrigger, ManualScheduleTrigger, ...
+    from kusari.training import triggers as T
+
+    return {"interval": T.IntervalTrigger, "manual_schedule": T.ManualScheduleTrigger,
+            "min_value": T.MinValueTrigger, "max_value": T.MaxValueTrigger,
+            "best_value": T.BestValueTrigger, "early_stopping": T.EarlyStoppingTrigger,
+            "once": T.OnceTrigger, "time": T.TimeTrigger}

@@ -72,7 +72,22 @@ def test_mlp_numpy_bound_matches_kusari():
         np.testing.assert_allclose(gb, eb, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("script", ["bench_overhead.py", "bench_mlp.py"])
+def test_lenet_numpy_bound_matches_kusari():
+    bench = load("bench_lenet")
+    weights, x, t = bench.make_data(seed=5)
+    F_, L_ = bench.kusari_modules()
+    model = bench.build_chain(F_, L_, kusari.Chain, weights)
+    loss = F_.softmax_cross_entropy(model(x), t)
+    model.cleargrads()
+    loss.backward()
+    expected_loss, expected = bench.numpy_forward_backward(weights, x, t)
+    np.testing.assert_allclose(loss.array, expected_loss, rtol=1e-5)
+    for layer, (eW, eb) in zip((model.conv1, model.conv2, model.fc3, model.fc4), expected, strict=True):
+        np.testing.assert_allclose(layer.W.grad, eW, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(layer.b.grad, eb, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("script", ["bench_overhead.py", "bench_mlp.py", "bench_lenet.py"])
 def test_benchmark_scripts_print_their_table(script, tmp_path):
     saved = tmp_path / "result.json"
     done = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick", "--only", "numpy", "kusari",

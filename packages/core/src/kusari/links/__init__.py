@@ -34,6 +34,16 @@ _NAMES = {
     "Maxout": _M + "activation.maxout",
     "PReLU": _M + "activation.prelu",
     "Swish": _M + "activation.swish",
+    "Convolution2D": _M + "connection.convolution_2d",
+    "ConvolutionND": _M + "connection.convolution_nd",
+    "Convolution1D": _M + "connection.convolution_nd",
+    "Convolution3D": _M + "connection.convolution_nd",
+    "Deconvolution2D": _M + "connection.deconvolution_2d",
+    "DeconvolutionND": _M + "connection.deconvolution_nd",
+    "Deconvolution1D": _M + "connection.deconvolution_nd",
+    "Deconvolution3D": _M + "connection.deconvolution_nd",
+    "DepthwiseConvolution2D": _M + "connection.depthwise_convolution_2d",
+    "DilatedConvolution2D": _M + "connection.dilated_convolution_2d",
 }
 
 __all__ = sorted(_NAMES)

@@ -1,0 +1,145 @@
+"""convolution_nd, convolution_1d, convolution_3d."""
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kusari
+from kusari.functions.connection.convolution_nd import convolution_1d, convolution_3d, convolution_nd
+from kusari.functions.math.sum import sum as ksum
+from kusari.testing import check_backward, check_double_backward
+from kusari.testing import strategies as kst
+from kusari.utils.type_check import InvalidType
+
+
+def _reference(x, W, b, s, p, d, cover_all, groups):
+    """Output position by output position, straight from the definition (zeros outside the input)."""
+    n, c, *size = x.shape
+    o, cg, *k = W.shape
+    og = o // groups
+    span = [kk + (kk - 1) * (dd - 1) for kk, dd in zip(k, d)]
+    out = [(m + 2 * pp - sp + (ss - 1 if cover_all else 0)) // ss + 1 for m, pp, sp, ss in zip(size, p, span, s)]
+    y = np.zeros((n, o, *out))
+    for oc, pos in itertools.product(range(o), itertools.product(*map(range, out))):
+        g = oc // og
+        for ci, off in itertools.product(range(cg), itertools.product(*map(range, k))):
+            src = [q * ss + kk * dd - pp for q, ss, kk, dd, pp in zip(pos, s, off, d, p)]
+            if all(0 <= r < m for r, m in zip(src, size)):
+                y[(slice(None), oc) + pos] += W[(oc, ci) + off] * x[(slice(None), g * cg + ci) + tuple(src)]
+    if b is not None:
+        y += b.reshape((1, o) + (1,) * len(out))
+    return y
+
+
+@st.composite
+def _problem(draw, ndim=None, dtype=np.float64):
+    """A valid (x, W, b, stride, pad, dilate, cover_all, groups) with tiny shapes."""
+    ndim = draw(st.integers(1, 3)) if ndim is None else ndim
+    groups = draw(st.integers(1, 2))
+    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    k = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
+    s = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
+    p = tuple(draw(st.integers(0, 1)) for _ in range(ndim))
+    d = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
+    max_side = 5 if ndim < 3 else 3
+    size = tuple(draw(st.integers(kk + (kk - 1) * (dd - 1), max_side)) for kk, dd in zip(k, d))
+    x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + size, dtype=dtype))
+    W = draw(kst.arrays(shape=(cout, cin // groups) + k, dtype=dtype))
+    b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
+    return x, W, b, s, p, d, draw(st.booleans()), groups
+
+
+@given(_problem())
+def test_forward_matches_reference(problem):
+    x, W, b, s, p, d, cover_all, groups = problem
+    y = convolution_nd(x, W, b, s, p, cover_all, d, groups)
+    expected = _reference(x, W, b, s, p, d, cover_all, groups)
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(y.array, expected, rtol=1e-12, atol=1e-12)
+
+
+@given(_problem(dtype=np.float32))
+def test_float32_is_kept(problem):
+    x, W, b, s, p, d, cover_all, groups = problem
+    y = convolution_nd(x, W, b, s, p, cover_all, d, groups)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.array, _reference(x, W, b, s, p, d, cover_all, groups), rtol=1e-4, atol=1e-4)
+
+
+@given(_problem(), st.data())
+def test_gradients(problem, data):
+    x, W, b, s, p, d, cover_all, groups = problem
+    inputs = (x, W) if b is None else (x, W, b)
+    func = lambda *args: convolution_nd(*args, stride=s, pad=p, cover_all=cover_all, dilate=d, groups=groups)
+    gy = data.draw(kst.arrays(shape=func(*inputs).shape))
+    ggs = tuple(data.draw(kst.arrays(shape=a.shape)) for a in inputs)
+    check_backward(func, inputs, gy)
+    check_double_backward(func, inputs, gy, ggs)
+
+
+def test_third_order_gradient_through_the_weight_gradient_node():
+    # z = sum(conv(x, W)^3) with 1x1 shapes is (xW)^3: d^3z/dx^3 = 6 W^3.
+    x = kusari.Variable(np.array([[[2.0]]]))
+    W = kusari.Variable(np.array([[[3.0]]]))
+    y = convolution_1d(x, W)
+    g1, = kusari.grad([ksum(y * y * y)], [W], enable_double_backprop=True)  # 3 x^3 W^2
+    g2, = kusari.grad([ksum(g1)], [x], enable_double_backprop=True)  # 9 x^2 W^2
+    g3, = kusari.grad([ksum(g2)], [x])  # 18 x W^2
+    np.testing.assert_allclose([g1.array.item(), g2.array.item(), g3.array.item()], [216.0, 324.0, 324.0])
+
+
+@given(_problem(ndim=1))
+def test_convolution_1d_is_the_1d_case(problem):
+    x, W, b, s, p, d, cover_all, groups = problem
+    np.testing.assert_allclose(convolution_1d(x, W, b, s, p, cover_all, d, groups).array,
+                               _reference(x, W, b, s, p, d, cover_all, groups), rtol=1e-12, atol=1e-12)
+
+
+@given(_problem(ndim=3))
+def test_convolution_3d_is_the_3d_case(problem):
+    x, W, b, s, p, d, cover_all, groups = problem
+    np.testing.assert_allclose(convolution_3d(x, W, b, s, p, cover_all, d, groups).array,
+                               _reference(x, W, b, s, p, d, cover_all, groups), rtol=1e-12, atol=1e-12)
+
+
+def test_rank_errors():
+    with pytest.raises(InvalidType, match=r"^convolution_1d: argument 'x' expected 3 dimensions, got 4 "
+                                          r"\(shape \(1, 1, 3, 3\)\)$"):
+        convolution_1d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)))
+    with pytest.raises(InvalidType, match=r"^convolution_3d: argument 'x' expected 5 dimensions, got 4"):
+        convolution_3d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)))
+    with pytest.raises(InvalidType, match=r"^convolution_nd: argument 'x' expected at least 3 dimensions, got 2"):
+        convolution_nd(np.ones((1, 3)), np.ones((1, 1, 2)))
+    with pytest.raises(InvalidType, match=r"^convolution_nd: argument 'W' expected 5 dimensions \(as 'x', shape "
+                                          r"\(1, 1, 3, 3, 3\)\), got 4 \(shape \(1, 1, 2, 2\)\)$"):
+        convolution_nd(np.ones((1, 1, 3, 3, 3)), np.ones((1, 1, 2, 2)))
+
+
+def test_argument_errors():
+    x = np.ones((1, 4, 5), np.float32)
+    W = np.ones((2, 4, 2), np.float32)
+    with pytest.raises(InvalidType, match=r"^convolution_nd: argument 'stride' expected a positive int or a tuple of "
+                                          r"1 of them, got \(1, 1\)$"):
+        convolution_nd(x, W, stride=(1, 1))
+    with pytest.raises(InvalidType, match=r"^convolution_nd: argument 'x' expected 2 channels \(W.shape\[1\] \* groups; "
+                                          r"W shape \(2, 1, 2\), groups 2\), got shape \(1, 4, 5\)$"):
+        convolution_nd(x, np.ones((2, 1, 2), np.float32), groups=2)
+    with pytest.raises(InvalidType, match=r"^convolution_nd: argument 'groups' expected a divisor of the input channels "
+                                          r"\(4\) and of the output channels \(2\), got 4$"):
+        convolution_nd(x, np.ones((2, 1, 2), np.float32), groups=4)
+    with pytest.raises(InvalidType, match=r"^convolution_nd: argument 'x' expected spatial size at least the dilated "
+                                          r"kernel's \(ksize \(2,\), dilate \(5,\), pad \(0,\)\), got shape \(1, 4, 5\)$"):
+        convolution_nd(x, W, dilate=5)
+
+
+@pytest.mark.parametrize("shape", [(1, 2, 9), (6, 2, 2), (3, 4, 3, 2)])
+def test_both_input_gradient_layouts(shape):
+    # Long output rows take the (N, C, ...) col2im, short rows with a large
+    # batch the channels-last one: both must be the adjoint of the forward.
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    W = rng.standard_normal((4, shape[1] // 2) + (2,) * (len(shape) - 2))
+    gy_shape = convolution_nd(x, W, stride=2, pad=1, groups=2).shape
+    check_backward(lambda *a: convolution_nd(*a, stride=2, pad=1, groups=2), (x, W), rng.standard_normal(gy_shape))

@@ -1,0 +1,136 @@
+"""deconvolution_nd, deconvolution_1d, deconvolution_3d."""
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kusari.functions.connection.convolution_nd import convolution_nd
+from kusari.functions.connection.deconvolution_nd import deconvolution_1d, deconvolution_3d, deconvolution_nd
+from kusari.testing import check_backward, check_double_backward
+from kusari.testing import strategies as kst
+from kusari.utils.type_check import InvalidType
+
+
+def _reference(x, W, b, s, p, d, groups, outsize=None):
+    """Scatter every input pixel times its filter into the output, dropping what lands in the padding."""
+    n, cin, *size = x.shape
+    _, cog, *k = W.shape
+    cig = cin // groups
+    if outsize is None:
+        outsize = [ss * (m - 1) + kk + (kk - 1) * (dd - 1) - 2 * pp for m, ss, kk, dd, pp in zip(size, s, k, d, p)]
+    y = np.zeros((n, cog * groups, *outsize))
+    for ci, pos, off in itertools.product(range(cin), itertools.product(*map(range, size)),
+                                          itertools.product(*map(range, k))):
+        g = ci // cig
+        dst = tuple(q * ss + kk * dd - pp for q, ss, kk, dd, pp in zip(pos, s, off, d, p))
+        if all(0 <= r < m for r, m in zip(dst, outsize)):
+            for co in range(cog):
+                y[(slice(None), g * cog + co) + dst] += x[(slice(None), ci) + pos] * W[(ci, co) + off]
+    if b is not None:
+        y += b.reshape((1, -1) + (1,) * len(outsize))
+    return y
+
+
+@st.composite
+def _problem(draw, ndim=None, dtype=np.float64):
+    """A valid (x, W, b, stride, pad, dilate, groups, outsize) with tiny shapes."""
+    ndim = draw(st.integers(1, 3)) if ndim is None else ndim
+    groups = draw(st.integers(1, 2))
+    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    k = tuple(draw(st.integers(1, 3)) for _ in range(ndim))
+    s = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
+    d = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
+    size = tuple(draw(st.integers(1, 3 if ndim < 3 else 2)) for _ in range(ndim))
+    # pad may not eat the whole default output.
+    default = [ss * (m - 1) + kk + (kk - 1) * (dd - 1) for m, ss, kk, dd in zip(size, s, k, d)]
+    p = tuple(draw(st.integers(0, min(1, (full - 1) // 2))) for full in default)
+    # outsize: the default, or one more where the stride leaves room (the cover_all case).
+    outsize = tuple(full - 2 * pp + (draw(st.integers(0, ss - 1)) if ss > 1 else 0)
+                    for full, pp, ss in zip(default, p, s))
+    x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + size, dtype=dtype))
+    W = draw(kst.arrays(shape=(cin, cout // groups) + k, dtype=dtype))
+    b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
+    return x, W, b, s, p, d, groups, draw(st.sampled_from([None, outsize]))
+
+
+@given(_problem())
+def test_forward_matches_reference(problem):
+    x, W, b, s, p, d, groups, outsize = problem
+    y = deconvolution_nd(x, W, b, s, p, outsize, d, groups)
+    expected = _reference(x, W, b, s, p, d, groups, outsize)
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(y.array, expected, rtol=1e-12, atol=1e-12)
+
+
+@given(_problem(dtype=np.float32))
+def test_float32_is_kept(problem):
+    x, W, b, s, p, d, groups, outsize = problem
+    y = deconvolution_nd(x, W, b, s, p, outsize, d, groups)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.array, _reference(x, W, b, s, p, d, groups, outsize), rtol=1e-4, atol=1e-4)
+
+
+@given(_problem(), st.data())
+def test_is_the_adjoint_of_convolution(problem, data):
+    # <conv(z, W), x> == <z, deconv(x, W)> for every z of the deconvolution's output shape.
+    x, W, _, s, p, d, groups, outsize = problem
+    y = deconvolution_nd(x, W, None, s, p, outsize, d, groups)
+    z = data.draw(kst.arrays(shape=y.shape))
+    cover_all = outsize is not None and convolution_nd(z, W, None, s, p, False, d, groups).shape != x.shape
+    conv = convolution_nd(z, W, None, s, p, cover_all, d, groups)
+    assert conv.shape == x.shape
+    np.testing.assert_allclose((conv.array * x).sum(), (z * y.array).sum(), rtol=1e-10, atol=1e-10)
+
+
+@given(_problem(), st.data())
+def test_gradients(problem, data):
+    x, W, b, s, p, d, groups, outsize = problem
+    inputs = (x, W) if b is None else (x, W, b)
+    func = lambda *args: deconvolution_nd(*args, stride=s, pad=p, outsize=outsize, dilate=d, groups=groups)
+    gy = data.draw(kst.arrays(shape=func(*inputs).shape))
+    ggs = tuple(data.draw(kst.arrays(shape=a.shape)) for a in inputs)
+    check_backward(func, inputs, gy)
+    check_double_backward(func, inputs, gy, ggs)
+
+
+@given(_problem(ndim=1))
+def test_deconvolution_1d_is_the_1d_case(problem):
+    x, W, b, s, p, d, groups, outsize = problem
+    np.testing.assert_allclose(deconvolution_1d(x, W, b, s, p, outsize, d, groups).array,
+                               _reference(x, W, b, s, p, d, groups, outsize), rtol=1e-12, atol=1e-12)
+
+
+@given(_problem(ndim=3))
+def test_deconvolution_3d_is_the_3d_case(problem):
+    x, W, b, s, p, d, groups, outsize = problem
+    np.testing.assert_allclose(deconvolution_3d(x, W, b, s, p, outsize, d, groups).array,
+                               _reference(x, W, b, s, p, d, groups, outsize), rtol=1e-12, atol=1e-12)
+
+
+def test_rank_errors():
+    with pytest.raises(InvalidType, match=r"^deconvolution_1d: argument 'x' expected 3 dimensions, got 4"):
+        deconvolution_1d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)))
+    with pytest.raises(InvalidType, match=r"^deconvolution_3d: argument 'W' expected 5 dimensions \(as 'x', shape "
+                                          r"\(1, 1, 2, 2, 2\)\), got 4 \(shape \(1, 1, 2, 2\)\)$"):
+        deconvolution_3d(np.ones((1, 1, 2, 2, 2)), np.ones((1, 1, 2, 2)))
+
+
+def test_argument_errors():
+    x = np.ones((1, 4, 3))
+    with pytest.raises(InvalidType, match=r"^deconvolution_nd: argument 'x' expected 2 channels \(W.shape\[0\]; "
+                                          r"W shape \(2, 1, 2\)\), got shape \(1, 4, 3\)$"):
+        deconvolution_nd(x, np.ones((2, 1, 2)))
+    with pytest.raises(InvalidType, match=r"^deconvolution_nd: argument 'groups' expected a divisor of the input "
+                                          r"channels \(4\), got 3$"):
+        deconvolution_nd(x, np.ones((4, 1, 2)), groups=3)
+    with pytest.raises(InvalidType, match=r"^deconvolution_nd: argument 'b' expected shape \(2,\) \(the output "
+                                          r"channels\), got \(1,\)$"):
+        deconvolution_nd(x, np.ones((4, 1, 2)), np.ones(1), groups=2)
+    with pytest.raises(InvalidType, match=r"^deconvolution_nd: argument 'outsize' expected sizes whose convolution "
+                                          r"gives x's spatial size \(3,\) .*got \(7,\)$"):
+        deconvolution_nd(x, np.ones((4, 1, 2)), outsize=(7,))
+    with pytest.raises(InvalidType, match=r"^deconvolution_nd: argument 'pad' expected at most half the default "
+                                          r"output size .*got \(2,\)$"):
+        deconvolution_nd(x, np.ones((4, 1, 2)), pad=2)

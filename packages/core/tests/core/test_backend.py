@@ -59,6 +59,19 @@ def test_gpu_specifiers_with_cupy():
     np.testing.assert_array_equal(backend.CPU_DEVICE.send(arr), [0, 1, 2])
 
 
+def test_integer_strings_are_chainer_legacy_ids():
+    # Chainer 7's train_mnist.py passes --device '-1' through get_device
+    assert backend.get_device("-1") is backend.CPU_DEVICE
+    assert backend.get_device("-1") == backend.get_device(-1)
+
+
+@pytest.mark.skipif(_cupy_backend() is None or _cupy_backend().is_available(),
+                    reason="needs kusari-cuda installed on a machine where CuPy/CUDA is unusable")
+def test_integer_string_gpu_id_goes_to_the_cupy_backend():
+    with pytest.raises(RuntimeError, match=r"backend 'cupy'"):
+        backend.get_device("0")
+
+
 @pytest.mark.parametrize("spec, error, message", [
     ("numpy", ValueError, r"a device string starts with '@' \('@numpy', '@cupy:0'\), got 'numpy'"),
     ("@tpu:0", ValueError, r"unknown device specifier '@tpu:0'; installed backends: .*'@numpy'"),

@@ -100,6 +100,9 @@ def get_device(device_spec) -> Device:
     if isinstance(device_spec, str):
         if device_spec == "@numpy":
             return CPU_DEVICE
+        if device_spec.lstrip("-").isdigit():
+            # Chainer 7 reads integer strings as its legacy ids: train_mnist.py's --device '-1'
+            return get_device(int(device_spec))
         if not device_spec.startswith("@"):
             raise ValueError(
                 f"get_device: a device string starts with '@' ('@numpy', '@cupy:0'), got {device_spec!r}"

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kusari
 from kusari import initializers
 from kusari.functions.normalization.layer_normalization import layer_normalization
 from kusari.links.normalization.layer_normalization import LayerNormalization
@@ -56,7 +57,8 @@ def test_gradients_wrt_input_and_parameters(n, units, data):
     gy = data.draw(kst.arrays(shape=(n, units), lo=-1, hi=1))
     gamma = data.draw(kst.arrays(shape=(units,)))
     beta = data.draw(kst.arrays(shape=(units,)))
-    ln = LayerNormalization(units, eps=0.1, initial_gamma=gamma, initial_beta=beta)
+    with kusari.using_config("dtype", np.float64):  # parameters take config.dtype, like Chainer
+        ln = LayerNormalization(units, eps=0.1, initial_gamma=gamma, initial_beta=beta)
     check_backward(ln, x, gy, params=(ln.gamma, ln.beta), atol=1e-4, rtol=1e-3)
 
 

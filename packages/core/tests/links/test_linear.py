@@ -92,7 +92,8 @@ def test_gradients_wrt_input_and_parameters(batch, in_size, out_size, data):
     b = data.draw(kst.arrays(shape=(out_size,)))
     x = data.draw(kst.arrays(shape=(batch, in_size)))
     gy = data.draw(kst.arrays(shape=(batch, out_size)))
-    layer = L.Linear(in_size, out_size, initialW=W, initial_bias=b)   # float64 parameters
+    with kusari.using_config("dtype", numpy.float64):  # parameters take config.dtype, like Chainer
+        layer = L.Linear(in_size, out_size, initialW=W, initial_bias=b)
     check_backward(layer, x, gy, params=(layer.W, layer.b), atol=1e-5, rtol=1e-4)
 
 

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import kusari
 from kusari import initializers
 from kusari.links.activation.maxout import Maxout
 from kusari.testing import check_backward
@@ -57,8 +58,8 @@ def test_forward_matches_numpy():
 
 
 def test_gradients_reach_the_parameters():
-    layer = Maxout(3, 2, 2, initial_bias=np.array([[0.0, 1.0], [2.0, -2.0]]))
-    layer.linear.W.array = layer.linear.W.array.astype(np.float64)
+    with kusari.using_config("dtype", np.float64):  # parameters take config.dtype, like Chainer
+        layer = Maxout(3, 2, 2, initial_bias=np.array([[0.0, 1.0], [2.0, -2.0]]))
     check_backward(lambda x: layer(x), np.random.standard_normal((2, 3)) * 0.1, np.random.standard_normal((2, 2)),
                    params=tuple(layer.params()))
 

@@ -15,11 +15,14 @@ class Constant(Initializer):
         >>> a = np.empty((2, 2), np.float32); initializers.Constant(3)(a); a
         array([[3., 3.],
                [3., 3.]], dtype=float32)
+        >>> import kusari.links as L
+        >>> L.Linear(3, 2, initialW=np.ones((2, 3))).W.dtype   # float64 values, float32 parameter
+        dtype('float32')
     """
 
     def __init__(self, fill_value, dtype=None):
-        if dtype is None and hasattr(fill_value, "dtype") and getattr(fill_value, "ndim", 0) > 0:
-            dtype = fill_value.dtype
+        # Like Chainer, an array's own dtype does not decide the parameter's:
+        # Linear(3, 2, initialW=np.ones((2, 3))) holds float32 (config.dtype).
         super().__init__(dtype)
         self.fill_value = fill_value
 

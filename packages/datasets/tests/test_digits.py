@@ -58,6 +58,20 @@ def test_any_split_size_partitions_the_data(n_train, label_dtype):
     np.testing.assert_array_equal(labels, REF_LABELS)
 
 
+@given(st.integers(0, 2**32 - 1), st.integers(0, 1797))
+def test_a_split_seed_shuffles_the_examples_before_splitting(seed, n_train):
+    train, test = get_digits(withlabel=False, n_train=n_train, split_seed=seed)
+    order = np.random.default_rng(seed).permutation(1797)
+    np.testing.assert_allclose(np.concatenate([train, test]), REF_IMAGES[order] / 16, rtol=1e-6)
+    labelled, _ = get_digits(n_train=n_train, split_seed=seed)
+    np.testing.assert_array_equal([t for _, t in labelled[:]], REF_LABELS[order][:n_train])
+
+
+def test_a_bad_split_seed_is_rejected():
+    with pytest.raises(InvalidType, match=r"get_digits: argument 'split_seed' expected None or an int, got 1.5"):
+        get_digits(split_seed=1.5)
+
+
 def test_returned_arrays_are_independent_of_the_cache():
     train, _ = get_digits(withlabel=False)
     train[:] = -1  # writable, and must not leak into the next call

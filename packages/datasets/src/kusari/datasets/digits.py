@@ -72,7 +72,7 @@ def _read_raw(path: str):
 
 
 def get_digits(withlabel=True, ndim=1, scale=1.0, dtype=None, label_dtype=numpy.int32,
-               n_train=1500):
+               n_train=1500, split_seed=None):
     """The 8x8 handwritten digits, split into train and test sets, with no download.
 
     The split is fixed: the first ``n_train`` examples of the file are the
@@ -88,6 +88,11 @@ def get_digits(withlabel=True, ndim=1, scale=1.0, dtype=None, label_dtype=numpy.
         dtype: the image dtype, a float type; ``None`` is ``kusari.config.dtype``.
         label_dtype: the label dtype.
         n_train (int): the size of the training set, 0 to 1797.
+        split_seed (int or None): None keeps the file's order, so the test
+            set is the last writers' digits, unseen in training (an MLP
+            reaches about 0.93 there); an int shuffles the examples with
+            ``numpy.random.default_rng(split_seed)`` before splitting, the
+            usual random split (the same MLP reaches about 0.99).
 
     Returns:
         ``(train, test)``.
@@ -101,6 +106,10 @@ def get_digits(withlabel=True, ndim=1, scale=1.0, dtype=None, label_dtype=numpy.
         >>> train, test = get_digits(withlabel=False, ndim=3, scale=255.0, n_train=1000)
         >>> train.shape, test.shape, float(train.max())
         ((1000, 1, 8, 8), (797, 1, 8, 8), 255.0)
+        >>> a = get_digits(withlabel=False, split_seed=0)[0]
+        >>> b = get_digits(withlabel=False, split_seed=0)[0]
+        >>> bool((a == b).all()), bool((a == get_digits(withlabel=False)[0]).all())
+        (True, False)
     """
     import kusari
     from kusari.datasets.tuple_dataset import DatasetValueError, TupleDataset
@@ -122,6 +131,11 @@ def get_digits(withlabel=True, ndim=1, scale=1.0, dtype=None, label_dtype=numpy.
     images = raw_images.reshape((-1,) + shape).astype(dtype)
     images *= scale / _MAX_PIXEL
     labels = raw_labels.astype(label_dtype)
+    if split_seed is not None:
+        if isinstance(split_seed, bool) or not isinstance(split_seed, (int, numpy.integer)):
+            type_check.fail("get_digits", "split_seed", "None or an int", repr(split_seed))
+        order = numpy.random.default_rng(split_seed).permutation(len(labels))
+        images, labels = images[order], labels[order]
     splits = ((images[:n_train], labels[:n_train]), (images[n_train:], labels[n_train:]))
     if not withlabel:
         return tuple(x for x, _ in splits)

@@ -5,6 +5,7 @@ these tests check that the hand-written NumPy bound computes the same loss
 and gradients as kusari on the same weights, and that each script runs.
 """
 import importlib.util
+import json
 import pathlib
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 import kusari
 import kusari.functions as F
+import kusari.links as L
 
 BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -115,3 +117,63 @@ def test_multiprocess_iterator_benchmark_runs_and_reports_each_worker_count():
     assert done.returncode == 0, done.stderr
     for row in ("serial", "1 workers", "2 workers", "4 workers"):
         assert row in done.stdout
+
+
+def test_trainer_numpy_bound_trains_like_kusari_adam():
+    bench = load("bench_trainer")
+    weights = bench.make_weights()
+    model = L.Classifier(bench.bench_mlp.build_chain(kusari, [(W.copy(), b.copy()) for W, b in weights]))
+    optimizer = kusari.optimizers.Adam()
+    optimizer.setup(model)
+    adam = bench.NumpyAdam([a for pair in weights for a in pair])
+    x_all, t_all = bench.make_dataset(300, seed=7)
+    for i in range(0, 300, bench.BATCH):  # three Adam steps on the same batches
+        x, t = x_all[i:i + bench.BATCH], t_all[i:i + bench.BATCH]
+        optimizer.update(model, x, t)
+        expected_loss = bench.numpy_train_step(weights, adam, x, t)
+        np.testing.assert_allclose(model.loss.array, expected_loss, rtol=1e-5)
+    chain = model.predictor
+    for layer, (W, b) in zip((chain.l1, chain.l2, chain.l3), weights, strict=True):
+        np.testing.assert_allclose(layer.W.array, W, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(layer.b.array, b, rtol=1e-4, atol=1e-6)
+
+
+def test_trainer_and_bare_loop_run_the_same_iterations(tmp_path, monkeypatch):
+    bench = load("bench_trainer")
+    monkeypatch.setenv(bench.SHAPE_VARIABLE, json.dumps({"examples": 300, "epochs": 2, "test_examples": 50}))
+    model, optimizer, train, test = bench.setup(kusari)
+    with open(tmp_path / "null", "w") as null:
+        trainer = bench.make_trainer(kusari, model, optimizer, train, test, 2, str(tmp_path), null)
+        trainer.run()
+    expected = bench.iterations_per_run(bench.shape())
+    assert trainer.updater.iteration == expected == 6  # 3 batches per epoch
+    assert (tmp_path / f"snapshot_iter_{expected}").exists()
+    assert [row["epoch"] for row in trainer.get_extension("LogReport").log] == [1, 2]
+    assert "validation/main/loss" in trainer.get_extension("LogReport").log[-1]
+    before = optimizer.t
+    bench.bare_loop(kusari, model, optimizer, train, 2)
+    assert optimizer.t - before == expected
+
+
+def test_trainer_benchmark_prints_its_table_and_ratios(tmp_path):
+    saved = tmp_path / "result.json"
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_trainer.py"), "--quick",
+                           "--examples", "300", "--test-examples", "100", "--only", "numpy", "bare", "kusari",
+                           "--threads", "1", "--cpu-time", "--save", str(saved)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "kusari" in done.stdout and "µs/iter" in done.stdout and "ms/iteration" in done.stdout
+    assert "(f1) overhead: kusari Trainer / kusari bare loop" in done.stdout
+    assert "(f2) epoch: kusari Trainer / NumPy bound" in done.stdout
+    assert "clock: CPU time (time.process_time)" in done.stdout
+    result = json.loads(saved.read_text())
+    assert result["shape"]["examples"] == 300 and result["iterations_per_run"] == 3
+    assert result["shape"]["cpu_time"] is True
+    assert set(result["results"]) == {"numpy", "bare", "kusari"}
+
+
+def test_trainer_benchmark_rejects_examples_that_leave_a_partial_batch():
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_trainer.py"), "--quick", "--examples", "250",
+                           "--only", "kusari"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "--examples must be a positive multiple of the batch size 100, got 250" in done.stderr

@@ -1,7 +1,8 @@
 """kusari-training's plugin module (entry point ``training`` in the ``kusari`` group).
 
 Registers the updaters, triggers and extensions by the names configs use
-(``'standard'``, ``'interval'``, ``'LogReport'``, ...).  Imports happen inside
+(``'standard'``, ``'interval'``, ``'LogReport'``, ...), and adds the
+``kusari train`` command.  Imports happen inside
 the hooks so that loading plugins stays cheap.
 """
 from __future__ import annotations
@@ -31,3 +32,10 @@ def kusari_register_triggers():
             "min_value": T.MinValueTrigger, "max_value": T.MaxValueTrigger,
             "best_value": T.BestValueTrigger, "early_stopping": T.EarlyStoppingTrigger,
             "once": T.OnceTrigger, "time": T.TimeTrigger}
+
+
+@hookimpl
+def kusari_add_commands(subparsers):
+    from kusari.training._command import add_train_command
+
+    add_train_command(subparsers)

@@ -22,7 +22,7 @@ import warnings
 
 import numpy
 
-from kusari.serializers import CorruptedFileError, NpzDeserializer, save_npz
+from kusari.serializers import CorruptedFileError, NpzDeserializer
 from kusari.serializers import npz as npz_module
 from kusari.serializers._archive import NpzArchive
 from kusari.training import extension
@@ -240,8 +240,10 @@ def snapshot(savefun=None, filename="snapshot_iter_{.updater.iteration}", *, tar
     """Extension taking snapshots of the trainer (or of ``target``) to resume training.
 
     Args:
-        savefun: ``savefun(path, serialized_dict)``; :func:`kusari.serializers.save_npz`
-            by default.  Cannot be given together with ``writer``.
+        savefun: ``savefun(path, serialized_dict)``; by default
+            :func:`~kusari.training.extensions.snapshot_writers.save_snapshot_npz`,
+            an uncompressed npz (Chainer compresses; deflate saves ~7% on
+            weights and costs ~1 s per 20 MB).  Cannot be given together with ``writer``.
         filename (str or callable): file name in ``trainer.out``, formatted
             with the trainer (``'snapshot_iter_{.updater.iteration}'``), or
             ``f(trainer) -> str``.
@@ -274,7 +276,7 @@ def snapshot(savefun=None, filename="snapshot_iter_{.updater.iteration}", *, tar
         raise TypeError(f"snapshot() got unexpected keyword argument(s) {sorted(kwargs)}")
     _check_arguments("snapshot", filename, savefun, writer, condition, n_retains)
     if writer is None:
-        writer = snapshot_writers.SimpleWriter(savefun=save_npz if savefun is None else savefun)
+        writer = snapshot_writers.SimpleWriter(savefun=savefun)
     return _Snapshot(target=target, condition=condition, writer=writer, filename=filename,
                      snapshot_on_error=snapshot_on_error, n_retains=n_retains, autoload=autoload)
 

@@ -1,0 +1,1 @@
+"""Recurrent functions of kusari-rnn; they appear under ``kusari.functions`` through the plugin registry."""

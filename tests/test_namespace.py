@@ -24,6 +24,7 @@ NON_CORE = {
     "training": ("kusari-training", "training", {"training"}),
     "rnn": ("kusari-rnn", "rnn", {"rnn"}),
     "cuda-backend": ("kusari-cuda", "cuda", {"cuda_backend"}),
+    "distributed": ("kusari-distributed", "distributed", {"distributed"}),
 }
 DISTRIBUTIONS = {"core": "kusari-core"} | {folder: spec[0] for folder, spec in NON_CORE.items()}
 

@@ -470,7 +470,10 @@ SHM_PRELUDE = textwrap.dedent("""
 
 
 def shm_names():
-    return set(os.listdir("/dev/shm"))
+    # Only Python's SharedMemory segments ('psm_' names): other programs on the
+    # machine (e.g. MPICH's 'mpich_shm_*' during kusari-distributed's tests)
+    # create and remove their own while these tests run.
+    return {name for name in os.listdir("/dev/shm") if name.startswith("psm_")}
 
 
 def block_names(stdout):

@@ -1,2 +1,15 @@
-"""Data-parallel training over MPI for kusari (distribution kusari-distributed), ChainerMN's design."""
+"""Data-parallel training over MPI for kusari (distribution kusari-distributed), ChainerMN's design.
+
+Run the same script under ``mpiexec -n N``: every process creates a
+communicator, takes its share of the dataset and averages gradients before
+each update. See docs/distributed.md.
+
+Example:
+    >>> import kusari.distributed as kd
+    >>> callable(kd.create_communicator)
+    True
+"""
+from kusari.distributed import global_except_hook  # noqa: F401
 from kusari.distributed.__about__ import __version__  # noqa: F401
+from kusari.distributed.communicators import create_communicator  # noqa: F401
+from kusari.distributed.communicators._base import MpiCommunicatorBase as CommunicatorBase  # noqa: F401

@@ -177,3 +177,21 @@ def test_trainer_benchmark_rejects_examples_that_leave_a_partial_batch():
                            "--only", "kusari"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "--examples must be a positive multiple of the batch size 100, got 250" in done.stderr
+
+
+def test_bench_distributed_runs_tiny(tmp_path):
+    mpiexec = pathlib.Path(sys.executable).with_name("mpiexec")
+    if not mpiexec.exists():
+        pytest.skip("no mpiexec next to the interpreter (pip install 'kusari-distributed[mpich]')")
+    out = tmp_path / "r.json"
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_distributed.py"), "--quick",
+                           "--examples", "400", "--procs", "1", "2", "--save", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(out.read_text())["results"]
+    assert [r["procs"] for r in results] == [1, 2]
+    assert [r["examples"] for r in results] == [400, 400]
+    assert results[0]["n_params"] == 784 * 1000 + 1000 + 1000 * 1000 + 1000 + 1000 * 10 + 10
+    assert all(r["examples_per_s"] > 0 and 0 < r["comm_ms_per_iteration"] < r["ms_per_iteration"]
+               for r in results)
+    assert "speed-up 2 processes vs 1" in done.stdout and "alpha-beta fit" in done.stdout

@@ -119,3 +119,26 @@ def test_the_help_example_is_a_valid_config(tmp_path):
     # and the format section's own snippets parse
     head = config_module.CONFIG_FORMAT.split("triggers:")[0].split("config format (TOML):")[1]
     assert tomllib.loads(head)["extensions"][0]["as"] == "validation"
+
+
+def test_summary_line_reads_reported_variables_without_a_log_report():
+    import numpy as np
+
+    import kusari
+    from kusari.training._command import summary_line
+
+    def no_extension(name):
+        raise ValueError(name)
+
+    trainer = type("T", (), {})()
+    trainer.updater = type("U", (), {"epoch": 1, "iteration": 5})()
+    trainer.out = "out"
+    trainer.observation = {"main/accuracy": kusari.Variable(np.array(0.75, np.float32))}
+    trainer.get_extension = no_extension
+    assert "final main/accuracy 0.7500" in summary_line(trainer)
+
+
+def test_mpi_flag_is_documented(train_command, capsys):
+    with pytest.raises(SystemExit):
+        _cli.main(["train", "--help"])
+    assert "--mpi" in capsys.readouterr().out

@@ -52,6 +52,10 @@ def add_train_command(subparsers) -> None:
                         help='override a config value (TOML syntax, bare words are strings), '
                              'e.g. --set stop_trigger=[2,"epoch"] --set extensions[0].priority=1; '
                              'repeatable')
+    parser.add_argument("--mpi", action="store_true",
+                        help="data-parallel training under `mpiexec -n N kusari train --mpi CONFIG.toml` "
+                             "(needs kusari-distributed; the config may add a [distributed] table: "
+                             "communicator = \"naive\"|\"flat\"|\"pure_nccl\", scatter_test = true)")
     parser.set_defaults(func=run_train)
 
 
@@ -63,6 +67,14 @@ def run_train(args) -> int:
         >>> run_train(argparse.Namespace(config='missing.toml', set=[]))
         2
     """
+    if getattr(args, "mpi", False):
+        try:
+            from kusari.distributed._train_mpi import run_train_mpi
+        except ImportError:
+            print("kusari train --mpi: needs kusari-distributed: pip install 'kusari-distributed[mpich]'",
+                  file=sys.stderr)
+            return 2
+        return run_train_mpi(args)
     from kusari.training.config import ConfigError, build_trainer, load_config
 
     try:
@@ -99,7 +111,7 @@ def summary_line(trainer) -> str:
     for key in _ACCURACY_KEYS:
         values = [row[key] for row in rows if key in row]
         if values:
-            accuracy = f"final {key} {float(values[-1]):.4f}"
+            accuracy = f"final {key} {float(getattr(values[-1], 'array', values[-1])):.4f}"
             break
     updater = trainer.updater
     return (f"kusari train: done after {updater.epoch} epochs ({updater.iteration} iterations): "

@@ -195,3 +195,32 @@ def test_bench_distributed_runs_tiny(tmp_path):
     assert all(r["examples_per_s"] > 0 and 0 < r["comm_ms_per_iteration"] < r["ms_per_iteration"]
                for r in results)
     assert "speed-up 2 processes vs 1" in done.stdout and "alpha-beta fit" in done.stdout
+
+
+def test_rnn_lm_loss_matches_numpy_reference():
+    bench = load("bench_rnn")
+    sizes = dict(batch=3, bprop=4, windows=2, vocab=11, embed=5, hidden=6, n_layers=2)
+    weights, stream = bench.make_lm_data(seed=5, **sizes)
+    from kusari import optimizer_hooks, optimizers
+
+    model, optimizer = bench.build_lm_framework(kusari, optimizers, optimizer_hooks, F, L, weights)
+    x, t = bench.lm_window(stream, 0, bprop=sizes["bprop"])
+    loss = model(x, t)
+    expected, h, c = bench.numpy_lm_loss(weights, x, t)
+    np.testing.assert_allclose(loss.array, expected, rtol=1e-5)
+    np.testing.assert_allclose(model.h, h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.c, c, rtol=1e-5, atol=1e-6)
+    # the second window starts from the carried state
+    x, t = bench.lm_window(stream, 1, bprop=sizes["bprop"])
+    expected, _, _ = bench.numpy_lm_loss(weights, x, t, h, c)
+    np.testing.assert_allclose(model(x, t).array, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("case", ["lm", "ragged"])
+def test_bench_rnn_prints_its_table(case):
+    out = subprocess.run([sys.executable, str(BENCHMARKS / "bench_rnn.py"), "--quick", "--threads", "1",
+                          "--only", "kusari", "--case", case],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "kusari" in out and "µs/iter" in out and "target (issue 7)" in out
+    if case == "lm":
+        assert "training tokens/s" in out

@@ -10,12 +10,29 @@ from __future__ import annotations
 import numpy
 
 from kusari import initializers
+from kusari.functions.array.concat import concat
 from kusari.functions.array.permutate import permutate
-from kusari.functions.array.transpose_sequence import transpose_sequence
+from kusari.functions.array.split_axis import split_axis
 from kusari.link import ChainList, Link
 from kusari.rnn.functions.n_step_rnn import n_step_birnn, n_step_rnn
 from kusari.utils import type_check
 from kusari.variable import Parameter
+
+
+def _time_major_packing(lengths):
+    """Row order and step sizes of the packed time-major layout of length-sorted sequences.
+
+    ``lengths`` is non-increasing.  Returns ``(index, batch_sizes)``: row
+    ``k`` of the packed array is row ``index[k]`` of the sequences
+    concatenated one after another (steps ``t = 0, 1, ...`` in turn, the
+    ``batch_sizes[t]`` sequences still running at step ``t`` within each),
+    which is what ``transpose_sequence`` followed by ``concatenate`` gives.
+    """
+    starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+    steps = numpy.arange(int(lengths[0]))
+    running = lengths[None, :] > steps[:, None]  # (T, B), row-major = time-major
+    index = (starts[None, :] + steps[:, None])[running]
+    return index.astype(numpy.int32), running.sum(axis=1)
 
 
 class NStepRNNBase(ChainList):
@@ -146,17 +163,27 @@ class NStepRNNBase(ChainList):
         self._check_inputs(states, xs)
         if self.in_size is None:
             self._initialize_input_weights(xs[0].shape[1])
-        lengths = [len(x) for x in xs]
+        lengths = numpy.fromiter((len(x) for x in xs), numpy.int64, len(xs))
         # Stable, so equal-length sequences keep their order (the identity needs no permutation).
-        order = numpy.argsort(-numpy.asarray(lengths), kind="stable")
+        order = numpy.argsort(-lengths, kind="stable")
         identity = bool((order == numpy.arange(len(xs))).all())
         if not identity:
             xs = [xs[i] for i in order]
             perm = self.xp.asarray(order.astype(numpy.int32))
             states = [None if h is None else permutate(h, perm, axis=1) for h in states]
-        results = self.rnn(self.n_layers, self.dropout, *states, self.ws, self.bs,
-                           transpose_sequence(xs))
-        ys = list(transpose_sequence(results[-1]))
+        sorted_lengths = lengths[order]
+        packing, batch_sizes = _time_major_packing(sorted_lengths)
+        packing = self.xp.asarray(packing)
+        # Three graph nodes (concat, one row permutation, split) instead of
+        # transpose_sequence's per-step stacking: the same layout, vectorised.
+        flat = concat(xs, axis=0) if len(xs) > 1 else xs[0]
+        packed = permutate(flat, packing) if len(xs) > 1 else flat
+        xs_time = split_axis(packed, numpy.cumsum(batch_sizes)[:-1].tolist(), axis=0)
+        results = self.rnn(self.n_layers, self.dropout, *states, self.ws, self.bs, list(xs_time))
+        ys_time = results[-1]
+        ys_packed = concat(ys_time, axis=0) if len(ys_time) > 1 else ys_time[0]
+        ys_flat = permutate(ys_packed, packing, inv=True) if len(xs) > 1 else ys_packed
+        ys = list(split_axis(ys_flat, numpy.cumsum(sorted_lengths)[:-1].tolist(), axis=0))
         finals = list(results[:-1])
         if not identity:
             restored = [None] * len(ys)

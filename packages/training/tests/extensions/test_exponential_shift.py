@@ -1,6 +1,4 @@
 """ExponentialShift: init * rate ** t with a target, resume, errors."""
-import io
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,82 +10,46 @@ from kusari.serializers import npz
 from kusari.training.extensions.exponential_shift import ExponentialShift
 
 
-def _trainer(optimizer):
-    # Only what the shift extensions read: updater.get_optimizer('main').
-    return SimpleNamespace(updater=SimpleNamespace(get_optimizer={"main": optimizer}.__getitem__))
-
-
-def _run(ext, optimizer, n, attr="lr"):
-    trainer = _trainer(optimizer)
-    values = []
-    for _ in range(n):
-        ext(trainer)
-        values.append(getattr(optimizer, attr))
-    return values
-
-
-def _resumed_run(make_ext, make_opt, k, n, attr="lr"):
-    """Values of n calls when the run is saved after k calls and continued in fresh objects."""
-    opt = make_opt()
-    ext = make_ext()
-    ext.initialize(_trainer(opt))
-    first = _run(ext, opt, k, attr)
-    buf = io.BytesIO()
-    npz.save_npz(buf, ext)
-    buf.seek(0)
-    opt2, ext2 = make_opt(), make_ext()
-    npz.load_npz(buf, ext2)
-    ext2.initialize(_trainer(opt2))
-    assert getattr(opt2, attr) == getattr(opt, attr)  # initialize restores the value exactly
-    return first + _run(ext2, opt2, n - k, attr)
-
-
-def _full_run(make_ext, make_opt, n, attr="lr"):
-    opt, ext = make_opt(), make_ext()
-    ext.initialize(_trainer(opt))
-    return _run(ext, opt, n, attr)
-
-
 @settings(deadline=None)
 @given(rate=st.floats(0.0, 2.0), init=st.floats(1e-3, 10.0),
        target=st.one_of(st.none(), st.floats(1e-3, 10.0)), n=st.integers(1, 30))
-def test_values_follow_closed_form(rate, init, target, n):
+def test_values_follow_closed_form(shift_runs, rate, init, target, n):
     opt = kusari.optimizers.SGD(lr=123.0)
     ext = ExponentialShift("lr", rate, init=init, target=target)
-    ext.initialize(_trainer(opt))
+    ext.initialize(shift_runs.trainer(opt))
     assert opt.lr == init
     expected = init * rate ** np.arange(1, n + 1, dtype=np.float64)
     if target is not None:
         expected = np.minimum(expected, target) if rate > 1 else np.maximum(expected, target)
-    np.testing.assert_allclose(_run(ext, opt, n), expected, rtol=1e-12)
+    np.testing.assert_allclose(shift_runs.run(ext, opt, n), expected, rtol=1e-12)
 
 
-def test_init_none_reads_the_optimizer_and_other_attrs_work():
+def test_init_none_reads_the_optimizer_and_other_attrs_work(shift_runs):
     opt = kusari.optimizers.Adam(alpha=0.004)
     ext = ExponentialShift("alpha", 0.5)
-    ext.initialize(_trainer(opt))
-    assert _run(ext, opt, 2, "alpha") == [0.002, 0.001]
+    ext.initialize(shift_runs.trainer(opt))
+    assert shift_runs.run(ext, opt, 2, "alpha") == [0.002, 0.001]
 
 
-def test_explicit_optimizer_is_used_instead_of_main():
+def test_explicit_optimizer_is_used_instead_of_main(shift_runs):
     main, other = kusari.optimizers.SGD(lr=1.0), kusari.optimizers.SGD(lr=1.0)
     ext = ExponentialShift("lr", 0.5, optimizer=other)
-    ext.initialize(_trainer(main))
-    ext(_trainer(main))
+    ext.initialize(shift_runs.trainer(main))
+    ext(shift_runs.trainer(main))
     assert (main.lr, other.lr) == (1.0, 0.5)
 
 
 @settings(deadline=None, max_examples=20)
 @given(rate=st.floats(0.1, 1.5), target=st.one_of(st.none(), st.floats(0.01, 1.0)),
        k=st.integers(0, 12))
-def test_resume_continues_exactly(rate, target, k):
+def test_resume_continues_exactly(shift_runs, rate, target, k):
     def make_ext():
         return ExponentialShift("lr", rate, target=target)
 
     def make_opt():
         return kusari.optimizers.SGD(lr=0.1)
 
-    assert _resumed_run(make_ext, make_opt, k, 12) == _full_run(make_ext, make_opt, 12)
+    assert shift_runs.resumed_run(make_ext, make_opt, k, 12) == shift_runs.full_run(make_ext, make_opt, 12)
 
 
 def test_snapshot_keys_are_chainers():

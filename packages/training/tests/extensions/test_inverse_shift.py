@@ -1,6 +1,4 @@
 """InverseShift: init * (1 + gamma * t) ** -power with a target, resume, errors."""
-import io
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,73 +10,37 @@ from kusari.serializers import npz
 from kusari.training.extensions.inverse_shift import InverseShift
 
 
-def _trainer(optimizer):
-    # Only what the shift extensions read: updater.get_optimizer('main').
-    return SimpleNamespace(updater=SimpleNamespace(get_optimizer={"main": optimizer}.__getitem__))
-
-
-def _run(ext, optimizer, n, attr="lr"):
-    trainer = _trainer(optimizer)
-    values = []
-    for _ in range(n):
-        ext(trainer)
-        values.append(getattr(optimizer, attr))
-    return values
-
-
-def _resumed_run(make_ext, make_opt, k, n, attr="lr"):
-    """Values of n calls when the run is saved after k calls and continued in fresh objects."""
-    opt = make_opt()
-    ext = make_ext()
-    ext.initialize(_trainer(opt))
-    first = _run(ext, opt, k, attr)
-    buf = io.BytesIO()
-    npz.save_npz(buf, ext)
-    buf.seek(0)
-    opt2, ext2 = make_opt(), make_ext()
-    npz.load_npz(buf, ext2)
-    ext2.initialize(_trainer(opt2))
-    assert getattr(opt2, attr) == getattr(opt, attr)  # initialize restores the value exactly
-    return first + _run(ext2, opt2, n - k, attr)
-
-
-def _full_run(make_ext, make_opt, n, attr="lr"):
-    opt, ext = make_opt(), make_ext()
-    ext.initialize(_trainer(opt))
-    return _run(ext, opt, n, attr)
-
-
 @settings(deadline=None)
 @given(gamma=st.floats(0.0, 2.0), power=st.floats(-2.0, 2.0), init=st.floats(1e-3, 10.0),
        target=st.one_of(st.none(), st.floats(1e-3, 10.0)), n=st.integers(1, 30))
-def test_values_follow_closed_form(gamma, power, init, target, n):
+def test_values_follow_closed_form(shift_runs, gamma, power, init, target, n):
     opt = kusari.optimizers.SGD(lr=123.0)
     ext = InverseShift("lr", gamma, power, init=init, target=target)
-    ext.initialize(_trainer(opt))
+    ext.initialize(shift_runs.trainer(opt))
     assert opt.lr == init
     expected = init * (1 + gamma * np.arange(1, n + 1, dtype=np.float64)) ** -power
     if target is not None:
         expected = np.minimum(expected, target) if power < 0 else np.maximum(expected, target)
-    np.testing.assert_allclose(_run(ext, opt, n), expected, rtol=1e-12)
+    np.testing.assert_allclose(shift_runs.run(ext, opt, n), expected, rtol=1e-12)
 
 
-def test_init_none_reads_the_optimizer():
+def test_init_none_reads_the_optimizer(shift_runs):
     opt = kusari.optimizers.SGD(lr=0.2)
     ext = InverseShift("lr", 1.0, 1.0)
-    ext.initialize(_trainer(opt))
-    np.testing.assert_allclose(_run(ext, opt, 3), [0.1, 0.2 / 3, 0.05])
+    ext.initialize(shift_runs.trainer(opt))
+    np.testing.assert_allclose(shift_runs.run(ext, opt, 3), [0.1, 0.2 / 3, 0.05])
 
 
 @settings(deadline=None, max_examples=20)
 @given(gamma=st.floats(0.0, 1.0), power=st.floats(0.0, 2.0), k=st.integers(0, 12))
-def test_resume_continues_exactly(gamma, power, k):
+def test_resume_continues_exactly(shift_runs, gamma, power, k):
     def make_ext():
         return InverseShift("lr", gamma, power, target=0.01)
 
     def make_opt():
         return kusari.optimizers.SGD(lr=0.1)
 
-    assert _resumed_run(make_ext, make_opt, k, 12) == _full_run(make_ext, make_opt, 12)
+    assert shift_runs.resumed_run(make_ext, make_opt, k, 12) == shift_runs.full_run(make_ext, make_opt, 12)
 
 
 def test_snapshot_keys_are_chainers():

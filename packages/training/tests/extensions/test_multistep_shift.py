@@ -1,6 +1,4 @@
 """MultistepShift: init * gamma ** (milestones reached), resume, errors."""
-import io
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,71 +10,35 @@ from kusari.serializers import npz
 from kusari.training.extensions.multistep_shift import MultistepShift
 
 
-def _trainer(optimizer):
-    # Only what the shift extensions read: updater.get_optimizer('main').
-    return SimpleNamespace(updater=SimpleNamespace(get_optimizer={"main": optimizer}.__getitem__))
-
-
-def _run(ext, optimizer, n, attr="lr"):
-    trainer = _trainer(optimizer)
-    values = []
-    for _ in range(n):
-        ext(trainer)
-        values.append(getattr(optimizer, attr))
-    return values
-
-
-def _resumed_run(make_ext, make_opt, k, n, attr="lr"):
-    """Values of n calls when the run is saved after k calls and continued in fresh objects."""
-    opt = make_opt()
-    ext = make_ext()
-    ext.initialize(_trainer(opt))
-    first = _run(ext, opt, k, attr)
-    buf = io.BytesIO()
-    npz.save_npz(buf, ext)
-    buf.seek(0)
-    opt2, ext2 = make_opt(), make_ext()
-    npz.load_npz(buf, ext2)
-    ext2.initialize(_trainer(opt2))
-    assert getattr(opt2, attr) == getattr(opt, attr)  # initialize restores the value exactly
-    return first + _run(ext2, opt2, n - k, attr)
-
-
-def _full_run(make_ext, make_opt, n, attr="lr"):
-    opt, ext = make_opt(), make_ext()
-    ext.initialize(_trainer(opt))
-    return _run(ext, opt, n, attr)
-
-
 @settings(deadline=None)
 @given(gamma=st.floats(0.01, 2.0), init=st.floats(1e-3, 10.0),
        steps=st.lists(st.integers(1, 25), max_size=4, unique=True).map(sorted), n=st.integers(1, 30))
-def test_values_follow_closed_form(gamma, init, steps, n):
+def test_values_follow_closed_form(shift_runs, gamma, init, steps, n):
     opt = kusari.optimizers.SGD(lr=123.0)
     ext = MultistepShift("lr", gamma, steps, init)
-    ext.initialize(_trainer(opt))
+    ext.initialize(shift_runs.trainer(opt))
     assert opt.lr == init
     reached = np.searchsorted(steps, np.arange(1, n + 1), side="right")  # distinct milestones: one per call
-    np.testing.assert_allclose(_run(ext, opt, n), init * gamma ** reached, rtol=1e-12)
+    np.testing.assert_allclose(shift_runs.run(ext, opt, n), init * gamma ** reached, rtol=1e-12)
 
 
-def test_init_none_reads_the_optimizer():
+def test_init_none_reads_the_optimizer(shift_runs):
     opt = kusari.optimizers.SGD(lr=0.5)
     ext = MultistepShift("lr", 0.1, (1, 3), None)
-    ext.initialize(_trainer(opt))
-    np.testing.assert_allclose(_run(ext, opt, 3), [0.05, 0.05, 0.005])
+    ext.initialize(shift_runs.trainer(opt))
+    np.testing.assert_allclose(shift_runs.run(ext, opt, 3), [0.05, 0.05, 0.005])
 
 
 @settings(deadline=None, max_examples=20)
 @given(k=st.integers(0, 12))
-def test_resume_continues_exactly(k):
+def test_resume_continues_exactly(shift_runs, k):
     def make_ext():
         return MultistepShift("lr", 0.5, [2, 5, 9], 0.1)
 
     def make_opt():
         return kusari.optimizers.SGD()
 
-    assert _resumed_run(make_ext, make_opt, k, 12) == _full_run(make_ext, make_opt, 12)
+    assert shift_runs.resumed_run(make_ext, make_opt, k, 12) == shift_runs.full_run(make_ext, make_opt, 12)
 
 
 def test_snapshot_keys_are_chainers():

@@ -1,6 +1,4 @@
 """PolynomialShift: init * max(1 - t / max_count, 0) ** rate with a target, resume, errors."""
-import io
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,74 +10,38 @@ from kusari.serializers import npz
 from kusari.training.extensions.polynomial_shift import PolynomialShift
 
 
-def _trainer(optimizer):
-    # Only what the shift extensions read: updater.get_optimizer('main').
-    return SimpleNamespace(updater=SimpleNamespace(get_optimizer={"main": optimizer}.__getitem__))
-
-
-def _run(ext, optimizer, n, attr="lr"):
-    trainer = _trainer(optimizer)
-    values = []
-    for _ in range(n):
-        ext(trainer)
-        values.append(getattr(optimizer, attr))
-    return values
-
-
-def _resumed_run(make_ext, make_opt, k, n, attr="lr"):
-    """Values of n calls when the run is saved after k calls and continued in fresh objects."""
-    opt = make_opt()
-    ext = make_ext()
-    ext.initialize(_trainer(opt))
-    first = _run(ext, opt, k, attr)
-    buf = io.BytesIO()
-    npz.save_npz(buf, ext)
-    buf.seek(0)
-    opt2, ext2 = make_opt(), make_ext()
-    npz.load_npz(buf, ext2)
-    ext2.initialize(_trainer(opt2))
-    assert getattr(opt2, attr) == getattr(opt, attr)  # initialize restores the value exactly
-    return first + _run(ext2, opt2, n - k, attr)
-
-
-def _full_run(make_ext, make_opt, n, attr="lr"):
-    opt, ext = make_opt(), make_ext()
-    ext.initialize(_trainer(opt))
-    return _run(ext, opt, n, attr)
-
-
 @settings(deadline=None)
 @given(rate=st.floats(0.0, 3.0), max_count=st.integers(1, 20), init=st.floats(1e-3, 10.0),
        target=st.one_of(st.none(), st.floats(1e-3, 10.0)), n=st.integers(1, 30))
-def test_values_follow_closed_form(rate, max_count, init, target, n):
+def test_values_follow_closed_form(shift_runs, rate, max_count, init, target, n):
     opt = kusari.optimizers.SGD(lr=123.0)
     ext = PolynomialShift("lr", rate, max_count, init=init, target=target)
-    ext.initialize(_trainer(opt))
+    ext.initialize(shift_runs.trainer(opt))
     assert opt.lr == init
     expected = init * np.maximum(1 - np.arange(1, n + 1) / max_count, 0) ** rate
     if target is not None:
         expected = np.maximum(expected, target) if rate > 0 else np.minimum(expected, target)
-    np.testing.assert_allclose(_run(ext, opt, n), expected, rtol=1e-12)
+    np.testing.assert_allclose(shift_runs.run(ext, opt, n), expected, rtol=1e-12)
 
 
-def test_reaches_zero_at_max_count_and_target_holds_there():
+def test_reaches_zero_at_max_count_and_target_holds_there(shift_runs):
     # Chainer divides by the value here and fails with ZeroDivisionError.
     opt = kusari.optimizers.SGD(lr=1.0)
     ext = PolynomialShift("lr", 1.0, 2, target=0.25)
-    ext.initialize(_trainer(opt))
-    assert _run(ext, opt, 3) == [0.5, 0.25, 0.25]
+    ext.initialize(shift_runs.trainer(opt))
+    assert shift_runs.run(ext, opt, 3) == [0.5, 0.25, 0.25]
 
 
 @settings(deadline=None, max_examples=20)
 @given(rate=st.floats(0.1, 2.0), k=st.integers(0, 12))
-def test_resume_continues_exactly(rate, k):
+def test_resume_continues_exactly(shift_runs, rate, k):
     def make_ext():
         return PolynomialShift("lr", rate, 10)
 
     def make_opt():
         return kusari.optimizers.SGD(lr=0.1)
 
-    assert _resumed_run(make_ext, make_opt, k, 12) == _full_run(make_ext, make_opt, 12)
+    assert shift_runs.resumed_run(make_ext, make_opt, k, 12) == shift_runs.full_run(make_ext, make_opt, 12)
 
 
 def test_snapshot_keys_are_chainers():

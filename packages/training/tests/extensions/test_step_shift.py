@@ -1,6 +1,4 @@
 """StepShift: init * gamma ** floor(t / step) with a target, resume, errors."""
-import io
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,66 +10,30 @@ from kusari.serializers import npz
 from kusari.training.extensions.step_shift import StepShift
 
 
-def _trainer(optimizer):
-    # Only what the shift extensions read: updater.get_optimizer('main').
-    return SimpleNamespace(updater=SimpleNamespace(get_optimizer={"main": optimizer}.__getitem__))
-
-
-def _run(ext, optimizer, n, attr="lr"):
-    trainer = _trainer(optimizer)
-    values = []
-    for _ in range(n):
-        ext(trainer)
-        values.append(getattr(optimizer, attr))
-    return values
-
-
-def _resumed_run(make_ext, make_opt, k, n, attr="lr"):
-    """Values of n calls when the run is saved after k calls and continued in fresh objects."""
-    opt = make_opt()
-    ext = make_ext()
-    ext.initialize(_trainer(opt))
-    first = _run(ext, opt, k, attr)
-    buf = io.BytesIO()
-    npz.save_npz(buf, ext)
-    buf.seek(0)
-    opt2, ext2 = make_opt(), make_ext()
-    npz.load_npz(buf, ext2)
-    ext2.initialize(_trainer(opt2))
-    assert getattr(opt2, attr) == getattr(opt, attr)  # initialize restores the value exactly
-    return first + _run(ext2, opt2, n - k, attr)
-
-
-def _full_run(make_ext, make_opt, n, attr="lr"):
-    opt, ext = make_opt(), make_ext()
-    ext.initialize(_trainer(opt))
-    return _run(ext, opt, n, attr)
-
-
 @settings(deadline=None)
 @given(gamma=st.floats(0.0, 3.0), step=st.integers(1, 7), init=st.floats(1e-3, 10.0),
        target=st.one_of(st.none(), st.floats(1e-3, 10.0)), n=st.integers(1, 30))
-def test_values_follow_closed_form(gamma, step, init, target, n):
+def test_values_follow_closed_form(shift_runs, gamma, step, init, target, n):
     opt = kusari.optimizers.SGD(lr=123.0)
     ext = StepShift("lr", gamma, step, init=init, target=target)
-    ext.initialize(_trainer(opt))
+    ext.initialize(shift_runs.trainer(opt))
     assert opt.lr == init
     expected = init * gamma ** np.floor(np.arange(1, n + 1) / step)
     if target is not None:
         expected = np.minimum(expected, target) if gamma > 1 else np.maximum(expected, target)
-    np.testing.assert_allclose(_run(ext, opt, n), expected, rtol=1e-12)
+    np.testing.assert_allclose(shift_runs.run(ext, opt, n), expected, rtol=1e-12)
 
 
 @settings(deadline=None, max_examples=20)
 @given(gamma=st.floats(0.1, 2.0), step=st.integers(1, 5), k=st.integers(0, 12))
-def test_resume_continues_exactly(gamma, step, k):
+def test_resume_continues_exactly(shift_runs, gamma, step, k):
     def make_ext():
         return StepShift("lr", gamma, step, target=0.001 if gamma < 1 else 10.0)
 
     def make_opt():
         return kusari.optimizers.MomentumSGD(lr=0.1)
 
-    assert _resumed_run(make_ext, make_opt, k, 12) == _full_run(make_ext, make_opt, 12)
+    assert shift_runs.resumed_run(make_ext, make_opt, k, 12) == shift_runs.full_run(make_ext, make_opt, 12)
 
 
 def test_snapshot_keys_are_chainers():

@@ -1,6 +1,4 @@
 """WarmupShift: linear ramp from warmup_start to init over warmup_iter calls, resume, errors."""
-import io
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,78 +10,42 @@ from kusari.serializers import npz
 from kusari.training.extensions.warmup_shift import WarmupShift
 
 
-def _trainer(optimizer):
-    # Only what the shift extensions read: updater.get_optimizer('main').
-    return SimpleNamespace(updater=SimpleNamespace(get_optimizer={"main": optimizer}.__getitem__))
-
-
-def _run(ext, optimizer, n, attr="lr"):
-    trainer = _trainer(optimizer)
-    values = []
-    for _ in range(n):
-        ext(trainer)
-        values.append(getattr(optimizer, attr))
-    return values
-
-
-def _resumed_run(make_ext, make_opt, k, n, attr="lr"):
-    """Values of n calls when the run is saved after k calls and continued in fresh objects."""
-    opt = make_opt()
-    ext = make_ext()
-    ext.initialize(_trainer(opt))
-    first = _run(ext, opt, k, attr)
-    buf = io.BytesIO()
-    npz.save_npz(buf, ext)
-    buf.seek(0)
-    opt2, ext2 = make_opt(), make_ext()
-    npz.load_npz(buf, ext2)
-    ext2.initialize(_trainer(opt2))
-    assert getattr(opt2, attr) == getattr(opt, attr)  # initialize restores the value exactly
-    return first + _run(ext2, opt2, n - k, attr)
-
-
-def _full_run(make_ext, make_opt, n, attr="lr"):
-    opt, ext = make_opt(), make_ext()
-    ext.initialize(_trainer(opt))
-    return _run(ext, opt, n, attr)
-
-
 @settings(deadline=None)
 @given(start=st.floats(0, 1), init=st.floats(1e-3, 10.0), warmup_iter=st.integers(1, 15),
        n=st.integers(1, 30))
-def test_values_follow_closed_form(start, init, warmup_iter, n):
+def test_values_follow_closed_form(shift_runs, start, init, warmup_iter, n):
     opt = kusari.optimizers.SGD(lr=123.0)
     ext = WarmupShift("lr", start, warmup_iter, init)
-    ext.initialize(_trainer(opt))
+    ext.initialize(shift_runs.trainer(opt))
     assert opt.lr == start
     t = np.minimum(np.arange(1, n + 1), warmup_iter)
     expected = start + (init - start) * t / warmup_iter
-    np.testing.assert_allclose(_run(ext, opt, n), expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(shift_runs.run(ext, opt, n), expected, rtol=1e-9, atol=1e-12)
 
 
-def test_after_warmup_the_attribute_is_left_to_others():
+def test_after_warmup_the_attribute_is_left_to_others(shift_runs):
     opt = kusari.optimizers.SGD(lr=0.0)
     ext = WarmupShift("lr", 0.0, 2, 1.0)
-    ext.initialize(_trainer(opt))
-    _run(ext, opt, 2)
+    ext.initialize(shift_runs.trainer(opt))
+    shift_runs.run(ext, opt, 2)
     opt.lr = 0.3  # e.g. another shift takes over
-    assert _run(ext, opt, 2) == [0.3, 0.3]
+    assert shift_runs.run(ext, opt, 2) == [0.3, 0.3]
 
 
-def test_none_start_and_init_read_the_optimizer():
+def test_none_start_and_init_read_the_optimizer(shift_runs):
     opt = kusari.optimizers.SGD(lr=0.4)
     ext = WarmupShift("lr", None, 2, 0.8)
-    ext.initialize(_trainer(opt))
-    assert _run(ext, opt, 2) == [pytest.approx(0.6), 0.8]
+    ext.initialize(shift_runs.trainer(opt))
+    assert shift_runs.run(ext, opt, 2) == [pytest.approx(0.6), 0.8]
     opt = kusari.optimizers.SGD(lr=0.4)
     ext = WarmupShift("lr", 0.0, 4)
-    ext.initialize(_trainer(opt))
-    assert _run(ext, opt, 2) == [0.1, 0.2]
+    ext.initialize(shift_runs.trainer(opt))
+    assert shift_runs.run(ext, opt, 2) == [0.1, 0.2]
 
 
 @settings(deadline=None, max_examples=20)
 @given(k=st.integers(0, 12))
-def test_resume_continues_exactly(k):
+def test_resume_continues_exactly(shift_runs, k):
     # The optimizer's own lr differs from init, so a resume after the warm-up
     # would show it if initialize reset the value (Chainer resets it to warmup_start).
     def make_ext():
@@ -92,7 +54,7 @@ def test_resume_continues_exactly(k):
     def make_opt():
         return kusari.optimizers.SGD(lr=0.1)
 
-    assert _resumed_run(make_ext, make_opt, k, 12) == _full_run(make_ext, make_opt, 12)
+    assert shift_runs.resumed_run(make_ext, make_opt, k, 12) == shift_runs.full_run(make_ext, make_opt, 12)
 
 
 def test_snapshot_keys_are_chainers():

@@ -18,52 +18,6 @@ from kusari.serializers import DictionarySerializer, NpzDeserializer, load_npz, 
 from kusari.training.triggers.early_stopping_trigger import EarlyStoppingTrigger
 
 
-class FakeUpdater:
-    """What a StandardUpdater over a repeating SerialIterator reports (no shuffle)."""
-
-    def __init__(self, n, batch_size):
-        self.n, self.batch_size, self.iteration = n, batch_size, 0
-
-    def _detail(self, i):
-        seen = i * self.batch_size
-        return seen // self.n + (seen % self.n) / self.n
-
-    @property
-    def epoch(self):
-        return self.iteration * self.batch_size // self.n
-
-    @property
-    def epoch_detail(self):
-        return self._detail(self.iteration)
-
-    @property
-    def previous_epoch_detail(self):
-        return None if self.iteration == 0 else self._detail(self.iteration - 1)
-
-    @property
-    def is_new_epoch(self):
-        b, n, i = self.batch_size, self.n, self.iteration
-        return i > 0 and i * b // n != (i - 1) * b // n
-
-
-class FakeTrainer:
-    def __init__(self, n, batch_size):
-        self.updater = FakeUpdater(n, batch_size)
-        self.observation = {}
-
-    def step(self):
-        self.updater.iteration += 1
-
-
-def firing_iterations(trigger, trainer, iterations):
-    fired = []
-    for _ in range(iterations):
-        trainer.step()
-        if trigger(trainer):
-            fired.append(trainer.updater.iteration)
-    return fired
-
-
 def position(unit, i, n, batch_size):
     return i if unit == "iteration" else Fraction(i * batch_size, n)
 
@@ -120,10 +74,10 @@ batch_sizes = st.integers(1, 7)
 @given(check=checks, values=observed, patience=st.integers(0, 4),
        mode=st.sampled_from(["min", "max", "auto"]), max_iterations=st.integers(1, 60),
        n=sizes, batch_size=batch_sizes)
-def test_matches_the_model(check, values, patience, mode, max_iterations, n, batch_size):
+def test_matches_the_model(trigger_runs, check, values, patience, mode, max_iterations, n, batch_size):
     trigger = EarlyStoppingTrigger(check_trigger=check, monitor="main/loss", patience=patience,
                                    mode=mode, max_trigger=(max_iterations, "iteration"))
-    out, warned = run(trigger, FakeTrainer(n, batch_size), values)
+    out, warned = run(trigger, trigger_runs.fake_trainer(n, batch_size), values)
     expected, expected_warnings = model(values, check, patience, mode == "max", max_iterations,
                                         n, batch_size)
     assert out == expected
@@ -133,7 +87,7 @@ def test_matches_the_model(check, values, patience, mode, max_iterations, n, bat
 @settings(max_examples=60, deadline=None)
 @given(check=checks, values=st.lists(st.integers(0, 9), max_size=50), split=st.integers(0, 50),
        patience=st.integers(1, 4), n=sizes, batch_size=batch_sizes)
-def test_state_saved_mid_training_resumes_identically(check, values, split, patience, n,
+def test_state_saved_mid_training_resumes_identically(trigger_runs, check, values, split, patience, n,
                                                       batch_size):
     split = min(split, len(values))
 
@@ -141,7 +95,7 @@ def test_state_saved_mid_training_resumes_identically(check, values, split, pati
         return EarlyStoppingTrigger(check_trigger=check, patience=patience,
                                     max_trigger=(7, "epoch"))
 
-    trainer = FakeTrainer(n, batch_size)
+    trainer = trigger_runs.fake_trainer(n, batch_size)
     trigger = make()
     run(trigger, trainer, values[:split])
     buf = io.BytesIO()
@@ -151,14 +105,14 @@ def test_state_saved_mid_training_resumes_identically(check, values, split, pati
     load_npz(buf, resumed)
     assert (resumed.best, resumed.count) == (trigger.best, trigger.count)
 
-    twin = FakeTrainer(n, batch_size)
+    twin = trigger_runs.fake_trainer(n, batch_size)
     twin.updater.iteration = trainer.updater.iteration
     assert run(resumed, twin, values[split:]) == run(trigger, trainer, values[split:])
 
 
-def test_serialize_key_names():
+def test_serialize_key_names(trigger_runs):
     trigger = EarlyStoppingTrigger(check_trigger=(1, "iteration"), max_trigger=(9, "iteration"))
-    run(trigger, FakeTrainer(4, 2), [3, 4, 5])
+    run(trigger, trigger_runs.fake_trainer(4, 2), [3, 4, 5])
     s = DictionarySerializer()
     trigger.serialize(s)
     assert {"best", "count", "interval_trigger/previous_iteration",
@@ -175,13 +129,13 @@ def test_chainer_snapshot_without_state_loads_with_a_warning_and_keeps_fresh_sta
     assert (trigger.best, trigger.count) == (float("inf"), 0)
 
 
-def test_auto_mode_maximises_accuracy_and_minimises_anything_else():
+def test_auto_mode_maximises_accuracy_and_minimises_anything_else(trigger_runs):
     assert EarlyStoppingTrigger(monitor="validation/main/accuracy").best == float("-inf")
     assert EarlyStoppingTrigger(monitor="validation/main/loss").best == float("inf")
     values = [0.5, 0.4, 0.3]  # accuracy falling: two checks without improvement
     trigger = EarlyStoppingTrigger(check_trigger=(1, "iteration"), monitor="acc", mode="max",
                                    patience=2)
-    assert run(trigger, FakeTrainer(10, 1), values, key="acc")[0] == [False, False, True]
+    assert run(trigger, trigger_runs.fake_trainer(10, 1), values, key="acc")[0] == [False, False, True]
 
 
 def test_defaults_follow_chainer():
@@ -212,45 +166,21 @@ def test_bad_mode_is_refused():
         EarlyStoppingTrigger(mode="minimum")
 
 
-def test_verbose_reports_the_operator_and_the_stop(capsys):
+def test_verbose_reports_the_operator_and_the_stop(trigger_runs, capsys):
     trigger = EarlyStoppingTrigger(check_trigger=(1, "iteration"), patience=1, verbose=True)
     assert "early stopping: operator is less" in capsys.readouterr().out
-    trainer = FakeTrainer(2, 1)
+    trainer = trigger_runs.fake_trainer(2, 1)
     assert run(trigger, trainer, [1.0, 2.0, 3.0])[0] == [False, True, True]
     assert "Epoch 1: early stopping" in capsys.readouterr().out
 
 
-def make_trainer(n, batch_size, stop, tmp_path):
-    """A real Trainer: linear classifier, n examples read batch_size at a time (no shuffle)."""
-    import numpy as np
-
-    import kusari
-    import kusari.links as L
-    from kusari.iterators import SerialIterator
-    from kusari.training.trainer import Trainer
-    from kusari.training.updaters.standard_updater import StandardUpdater
-
-    data = [(np.full(2, i, np.float32), np.int32(i % 2)) for i in range(n)]
-    optimizer = kusari.optimizers.SGD(lr=0.01)
-    optimizer.setup(L.Classifier(L.Linear(2, 2)))
-    updater = StandardUpdater(SerialIterator(data, batch_size, shuffle=False), optimizer)
-    return Trainer(updater, stop, out=str(tmp_path))
-
-
-def record_iterations(trainer, trigger, name="record", priority=None):
-    fired = []
-    trainer.extend(lambda t: fired.append(t.updater.iteration), name=name, trigger=trigger,
-                   priority=priority)
-    return fired
-
-
-def test_real_trainer_stops_where_the_model_says(tmp_path):
+def test_real_trainer_stops_where_the_model_says(trigger_runs, tmp_path):
     from kusari.training.extension import PRIORITY_WRITER
 
     # 10 examples, batch 4: epoch boundaries at iterations 3, 5, 8, 10, 13, ...
     values = [9, 8, 7, 6, 5, 6, 7, 6, 5, 6, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9]
     stop = EarlyStoppingTrigger(monitor="validation/main/loss", patience=2)
-    trainer = make_trainer(10, 4, stop, tmp_path)
+    trainer = trigger_runs.real_trainer(10, 4, stop, tmp_path)
 
     def write(t):
         t.observation["validation/main/loss"] = values[t.updater.iteration - 1]

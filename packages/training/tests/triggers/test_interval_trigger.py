@@ -18,52 +18,6 @@ from kusari.serializers import load_npz, save_npz
 from kusari.training.triggers.interval_trigger import IntervalTrigger
 
 
-class FakeUpdater:
-    """What a StandardUpdater over a repeating SerialIterator reports (no shuffle)."""
-
-    def __init__(self, n, batch_size):
-        self.n, self.batch_size, self.iteration = n, batch_size, 0
-
-    def _detail(self, i):
-        seen = i * self.batch_size
-        return seen // self.n + (seen % self.n) / self.n
-
-    @property
-    def epoch(self):
-        return self.iteration * self.batch_size // self.n
-
-    @property
-    def epoch_detail(self):
-        return self._detail(self.iteration)
-
-    @property
-    def previous_epoch_detail(self):
-        return None if self.iteration == 0 else self._detail(self.iteration - 1)
-
-    @property
-    def is_new_epoch(self):
-        b, n, i = self.batch_size, self.n, self.iteration
-        return i > 0 and i * b // n != (i - 1) * b // n
-
-
-class FakeTrainer:
-    def __init__(self, n, batch_size):
-        self.updater = FakeUpdater(n, batch_size)
-        self.observation = {}
-
-    def step(self):
-        self.updater.iteration += 1
-
-
-def firing_iterations(trigger, trainer, iterations):
-    fired = []
-    for _ in range(iterations):
-        trainer.step()
-        if trigger(trainer):
-            fired.append(trainer.updater.iteration)
-    return fired
-
-
 def expected_epoch_firings(period, n, batch_size, iterations):
     """Iterations i where some k * period lies in ((i-1)*b/n, i*b/n]."""
     p = Fraction(period)
@@ -82,26 +36,26 @@ batch_sizes = st.integers(1, 17)
 
 @settings(max_examples=60, deadline=None)
 @given(period=st.integers(1, 12), n=sizes, batch_size=batch_sizes, iterations=st.integers(0, 80))
-def test_iteration_unit_fires_at_multiples_of_period(period, n, batch_size, iterations):
-    trainer = FakeTrainer(n, batch_size)
-    fired = firing_iterations(IntervalTrigger(period, "iteration"), trainer, iterations)
+def test_iteration_unit_fires_at_multiples_of_period(trigger_runs, period, n, batch_size, iterations):
+    trainer = trigger_runs.fake_trainer(n, batch_size)
+    fired = trigger_runs.firing_iterations(IntervalTrigger(period, "iteration"), trainer, iterations)
     assert fired == [i for i in range(1, iterations + 1) if i % period == 0]
 
 
 @settings(max_examples=80, deadline=None)
 @given(period=periods_in_epochs, n=sizes, batch_size=batch_sizes, iterations=st.integers(0, 80))
-def test_epoch_unit_fires_on_first_iteration_reaching_each_boundary(period, n, batch_size,
+def test_epoch_unit_fires_on_first_iteration_reaching_each_boundary(trigger_runs, period, n, batch_size,
                                                                     iterations):
-    trainer = FakeTrainer(n, batch_size)
-    fired = firing_iterations(IntervalTrigger(period, "epoch"), trainer, iterations)
+    trainer = trigger_runs.fake_trainer(n, batch_size)
+    fired = trigger_runs.firing_iterations(IntervalTrigger(period, "epoch"), trainer, iterations)
     assert fired == expected_epoch_firings(period, n, batch_size, iterations)
 
 
 @settings(max_examples=40, deadline=None)
 @given(n=sizes, batch_size=batch_sizes, iterations=st.integers(1, 60))
-def test_one_epoch_period_fires_exactly_when_the_updater_starts_a_new_epoch(n, batch_size,
+def test_one_epoch_period_fires_exactly_when_the_updater_starts_a_new_epoch(trigger_runs, n, batch_size,
                                                                            iterations):
-    trainer = FakeTrainer(n, batch_size)
+    trainer = trigger_runs.fake_trainer(n, batch_size)
     trigger = IntervalTrigger(1, "epoch")
     for _ in range(iterations):
         trainer.step()
@@ -111,26 +65,26 @@ def test_one_epoch_period_fires_exactly_when_the_updater_starts_a_new_epoch(n, b
 @settings(max_examples=40, deadline=None)
 @given(period=periods_in_epochs, unit=st.sampled_from(["epoch", "iteration"]), n=sizes,
        batch_size=batch_sizes, before=st.integers(0, 40), after=st.integers(1, 40))
-def test_state_saved_mid_training_resumes_identically(period, unit, n, batch_size, before, after):
+def test_state_saved_mid_training_resumes_identically(trigger_runs, period, unit, n, batch_size, before, after):
     if unit == "iteration":
         period = max(1, int(period))
-    trainer = FakeTrainer(n, batch_size)
+    trainer = trigger_runs.fake_trainer(n, batch_size)
     trigger = IntervalTrigger(period, unit)
-    firing_iterations(trigger, trainer, before)
+    trigger_runs.firing_iterations(trigger, trainer, before)
     buf = io.BytesIO()
     save_npz(buf, trigger)
     buf.seek(0)
     resumed = IntervalTrigger(period, unit)
     load_npz(buf, resumed)
 
-    twin = FakeTrainer(n, batch_size)
+    twin = trigger_runs.fake_trainer(n, batch_size)
     twin.updater.iteration = trainer.updater.iteration
-    assert firing_iterations(resumed, twin, after) == firing_iterations(trigger, trainer, after)
+    assert trigger_runs.firing_iterations(resumed, twin, after) == trigger_runs.firing_iterations(trigger, trainer, after)
 
 
-def test_trigger_called_every_other_iteration_still_fires_once_per_crossed_boundary():
+def test_trigger_called_every_other_iteration_still_fires_once_per_crossed_boundary(trigger_runs):
     # 10 examples, batch 3: epochs 0.3, 0.6, 0.9, 1.2, ...; called at even iterations only.
-    trainer = FakeTrainer(10, 3)
+    trainer = trigger_runs.fake_trainer(10, 3)
     trigger = IntervalTrigger(1, "epoch")
     fired = []
     for _ in range(10):
@@ -147,34 +101,10 @@ def test_bad_unit_is_refused_with_house_message():
         IntervalTrigger(1, "epochs")
 
 
-def make_trainer(n, batch_size, stop, tmp_path):
-    """A real Trainer: linear classifier, n examples read batch_size at a time (no shuffle)."""
-    import numpy as np
-
-    import kusari
-    import kusari.links as L
-    from kusari.iterators import SerialIterator
-    from kusari.training.trainer import Trainer
-    from kusari.training.updaters.standard_updater import StandardUpdater
-
-    data = [(np.full(2, i, np.float32), np.int32(i % 2)) for i in range(n)]
-    optimizer = kusari.optimizers.SGD(lr=0.01)
-    optimizer.setup(L.Classifier(L.Linear(2, 2)))
-    updater = StandardUpdater(SerialIterator(data, batch_size, shuffle=False), optimizer)
-    return Trainer(updater, stop, out=str(tmp_path))
-
-
-def record_iterations(trainer, trigger, name="record", priority=None):
-    fired = []
-    trainer.extend(lambda t: fired.append(t.updater.iteration), name=name, trigger=trigger,
-                   priority=priority)
-    return fired
-
-
-def test_real_trainer_fires_at_the_expected_iterations(tmp_path):
+def test_real_trainer_fires_at_the_expected_iterations(trigger_runs, tmp_path):
     for period, unit in [(0.5, "epoch"), (1, "epoch"), (3, "iteration")]:
-        trainer = make_trainer(10, 3, (20, "iteration"), tmp_path / f"{period}{unit}")
-        fired = record_iterations(trainer, IntervalTrigger(period, unit))
+        trainer = trigger_runs.real_trainer(10, 3, (20, "iteration"), tmp_path / f"{period}{unit}")
+        fired = trigger_runs.record_iterations(trainer, IntervalTrigger(period, unit))
         trainer.run()
         if unit == "epoch":
             assert fired == expected_epoch_firings(period, 10, 3, 20)

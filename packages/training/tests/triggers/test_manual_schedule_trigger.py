@@ -15,52 +15,6 @@ from kusari.serializers import DictionarySerializer, NpzDeserializer, load_npz, 
 from kusari.training.triggers.manual_schedule_trigger import ManualScheduleTrigger
 
 
-class FakeUpdater:
-    """What a StandardUpdater over a repeating SerialIterator reports (no shuffle)."""
-
-    def __init__(self, n, batch_size):
-        self.n, self.batch_size, self.iteration = n, batch_size, 0
-
-    def _detail(self, i):
-        seen = i * self.batch_size
-        return seen // self.n + (seen % self.n) / self.n
-
-    @property
-    def epoch(self):
-        return self.iteration * self.batch_size // self.n
-
-    @property
-    def epoch_detail(self):
-        return self._detail(self.iteration)
-
-    @property
-    def previous_epoch_detail(self):
-        return None if self.iteration == 0 else self._detail(self.iteration - 1)
-
-    @property
-    def is_new_epoch(self):
-        b, n, i = self.batch_size, self.n, self.iteration
-        return i > 0 and i * b // n != (i - 1) * b // n
-
-
-class FakeTrainer:
-    def __init__(self, n, batch_size):
-        self.updater = FakeUpdater(n, batch_size)
-        self.observation = {}
-
-    def step(self):
-        self.updater.iteration += 1
-
-
-def firing_iterations(trigger, trainer, iterations):
-    fired = []
-    for _ in range(iterations):
-        trainer.step()
-        if trigger(trainer):
-            fired.append(trainer.updater.iteration)
-    return fired
-
-
 def expected(points, unit, n, batch_size, iterations):
     fired = []
     for i in range(1, iterations + 1):
@@ -82,20 +36,20 @@ batch_sizes = st.integers(1, 13)
 
 @settings(max_examples=60, deadline=None)
 @given(points=iteration_points, n=sizes, batch_size=batch_sizes, iterations=st.integers(0, 70))
-def test_iteration_points_fire_once_each(points, n, batch_size, iterations):
-    trainer = FakeTrainer(n, batch_size)
+def test_iteration_points_fire_once_each(trigger_runs, points, n, batch_size, iterations):
+    trainer = trigger_runs.fake_trainer(n, batch_size)
     trigger = ManualScheduleTrigger(points, "iteration")
-    assert firing_iterations(trigger, trainer, iterations) == expected(
+    assert trigger_runs.firing_iterations(trigger, trainer, iterations) == expected(
         points, "iteration", n, batch_size, iterations)
     assert trigger.finished == (iterations >= max(points))
 
 
 @settings(max_examples=80, deadline=None)
 @given(points=epoch_points, n=sizes, batch_size=batch_sizes, iterations=st.integers(0, 70))
-def test_epoch_points_fire_on_first_iteration_reaching_them(points, n, batch_size, iterations):
-    trainer = FakeTrainer(n, batch_size)
+def test_epoch_points_fire_on_first_iteration_reaching_them(trigger_runs, points, n, batch_size, iterations):
+    trainer = trigger_runs.fake_trainer(n, batch_size)
     trigger = ManualScheduleTrigger(points, "epoch")
-    assert firing_iterations(trigger, trainer, iterations) == expected(
+    assert trigger_runs.firing_iterations(trigger, trainer, iterations) == expected(
         points, "epoch", n, batch_size, iterations)
     assert trigger.finished == (Fraction(iterations * batch_size, n) >= Fraction(max(points)))
 
@@ -103,12 +57,12 @@ def test_epoch_points_fire_on_first_iteration_reaching_them(points, n, batch_siz
 @settings(max_examples=60, deadline=None)
 @given(points=epoch_points, unit=st.sampled_from(["epoch", "iteration"]), n=sizes,
        batch_size=batch_sizes, before=st.integers(0, 40), after=st.integers(1, 40))
-def test_state_saved_mid_training_resumes_identically(points, unit, n, batch_size, before, after):
+def test_state_saved_mid_training_resumes_identically(trigger_runs, points, unit, n, batch_size, before, after):
     if unit == "iteration":
         points = [max(1, int(4 * p)) for p in points]
-    trainer = FakeTrainer(n, batch_size)
+    trainer = trigger_runs.fake_trainer(n, batch_size)
     trigger = ManualScheduleTrigger(points, unit)
-    firing_iterations(trigger, trainer, before)
+    trigger_runs.firing_iterations(trigger, trainer, before)
     buf = io.BytesIO()
     save_npz(buf, trigger)
     buf.seek(0)
@@ -116,16 +70,16 @@ def test_state_saved_mid_training_resumes_identically(points, unit, n, batch_siz
     load_npz(buf, resumed)
     assert resumed.finished == trigger.finished
 
-    twin = FakeTrainer(n, batch_size)
+    twin = trigger_runs.fake_trainer(n, batch_size)
     twin.updater.iteration = trainer.updater.iteration
-    assert firing_iterations(resumed, twin, after) == firing_iterations(trigger, trainer, after)
+    assert trigger_runs.firing_iterations(resumed, twin, after) == trigger_runs.firing_iterations(trigger, trainer, after)
     assert resumed.finished == trigger.finished
 
 
-def test_serialize_uses_chainers_key_names():
-    trainer = FakeTrainer(10, 4)
+def test_serialize_uses_chainers_key_names(trigger_runs):
+    trainer = trigger_runs.fake_trainer(10, 4)
     trigger = ManualScheduleTrigger(1, "epoch")
-    firing_iterations(trigger, trainer, 3)
+    trigger_runs.firing_iterations(trigger, trainer, 3)
     s = DictionarySerializer()
     trigger.serialize(s)
     assert sorted(s.target) == ["finished", "previous_epoch_detail", "previous_iteration"]
@@ -134,8 +88,8 @@ def test_serialize_uses_chainers_key_names():
     assert bool(s.target["finished"]) is True
 
 
-def test_snapshot_without_state_warns_and_guesses_from_the_updater():
-    trainer = FakeTrainer(10, 4)  # epochs 0.4, 0.8, 1.2, 1.6, 2.0
+def test_snapshot_without_state_warns_and_guesses_from_the_updater(trigger_runs):
+    trainer = trigger_runs.fake_trainer(10, 4)  # epochs 0.4, 0.8, 1.2, 1.6, 2.0
     trainer.updater.iteration = 2
     trigger = ManualScheduleTrigger([1, 2], "epoch")
     with pytest.warns(UserWarning) as record:
@@ -143,12 +97,12 @@ def test_snapshot_without_state_warns_and_guesses_from_the_updater():
     messages = " | ".join(str(w.message) for w in record)
     for key in ("previous_iteration", "previous_epoch_detail", "finished"):
         assert f"ManualScheduleTrigger.serialize: '{key}' was not saved" in messages
-    assert firing_iterations(trigger, trainer, 3) == [3, 5]
+    assert trigger_runs.firing_iterations(trigger, trainer, 3) == [3, 5]
     assert trigger.finished
 
 
-def test_finished_is_recomputed_after_loading_a_snapshot_without_it():
-    trainer = FakeTrainer(10, 5)
+def test_finished_is_recomputed_after_loading_a_snapshot_without_it(trigger_runs):
+    trainer = trigger_runs.fake_trainer(10, 5)
     trainer.updater.iteration = 6  # epoch 3.0, past the only point
     trigger = ManualScheduleTrigger(2, "epoch")
     with pytest.warns(UserWarning) as record:
@@ -183,43 +137,19 @@ def test_non_numeric_point_is_refused():
         ManualScheduleTrigger([1, "3"], "epoch")
 
 
-def make_trainer(n, batch_size, stop, tmp_path):
-    """A real Trainer: linear classifier, n examples read batch_size at a time (no shuffle)."""
-    import numpy as np
-
-    import kusari
-    import kusari.links as L
-    from kusari.iterators import SerialIterator
-    from kusari.training.trainer import Trainer
-    from kusari.training.updaters.standard_updater import StandardUpdater
-
-    data = [(np.full(2, i, np.float32), np.int32(i % 2)) for i in range(n)]
-    optimizer = kusari.optimizers.SGD(lr=0.01)
-    optimizer.setup(L.Classifier(L.Linear(2, 2)))
-    updater = StandardUpdater(SerialIterator(data, batch_size, shuffle=False), optimizer)
-    return Trainer(updater, stop, out=str(tmp_path))
-
-
-def record_iterations(trainer, trigger, name="record", priority=None):
-    fired = []
-    trainer.extend(lambda t: fired.append(t.updater.iteration), name=name, trigger=trigger,
-                   priority=priority)
-    return fired
-
-
-def test_real_trainer_fires_at_the_points_and_resumes_from_a_snapshot(tmp_path):
+def test_real_trainer_fires_at_the_points_and_resumes_from_a_snapshot(trigger_runs, tmp_path):
     points = [0.5, 1.25, 2, 3.5]
-    full = make_trainer(10, 3, (14, "iteration"), tmp_path / "full")
-    fired = record_iterations(full, ManualScheduleTrigger(points, "epoch"))
+    full = trigger_runs.real_trainer(10, 3, (14, "iteration"), tmp_path / "full")
+    fired = trigger_runs.record_iterations(full, ManualScheduleTrigger(points, "epoch"))
     full.run()
     assert fired == expected(points, "epoch", 10, 3, 14)
 
-    first = make_trainer(10, 3, (6, "iteration"), tmp_path / "a")
-    fired_first = record_iterations(first, ManualScheduleTrigger(points, "epoch"))
+    first = trigger_runs.real_trainer(10, 3, (6, "iteration"), tmp_path / "a")
+    fired_first = trigger_runs.record_iterations(first, ManualScheduleTrigger(points, "epoch"))
     first.run()
     save_npz(tmp_path / "snapshot.npz", first)
-    second = make_trainer(10, 3, (14, "iteration"), tmp_path / "b")
-    fired_second = record_iterations(second, ManualScheduleTrigger(points, "epoch"))
+    second = trigger_runs.real_trainer(10, 3, (14, "iteration"), tmp_path / "b")
+    fired_second = trigger_runs.record_iterations(second, ManualScheduleTrigger(points, "epoch"))
     load_npz(tmp_path / "snapshot.npz", second)
     second.run()
     assert fired_first + fired_second == fired

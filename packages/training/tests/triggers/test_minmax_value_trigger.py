@@ -17,52 +17,6 @@ from kusari.serializers import DictionarySerializer, load_npz, save_npz
 from kusari.training.triggers.minmax_value_trigger import BestValueTrigger, MaxValueTrigger, MinValueTrigger
 
 
-class FakeUpdater:
-    """What a StandardUpdater over a repeating SerialIterator reports (no shuffle)."""
-
-    def __init__(self, n, batch_size):
-        self.n, self.batch_size, self.iteration = n, batch_size, 0
-
-    def _detail(self, i):
-        seen = i * self.batch_size
-        return seen // self.n + (seen % self.n) / self.n
-
-    @property
-    def epoch(self):
-        return self.iteration * self.batch_size // self.n
-
-    @property
-    def epoch_detail(self):
-        return self._detail(self.iteration)
-
-    @property
-    def previous_epoch_detail(self):
-        return None if self.iteration == 0 else self._detail(self.iteration - 1)
-
-    @property
-    def is_new_epoch(self):
-        b, n, i = self.batch_size, self.n, self.iteration
-        return i > 0 and i * b // n != (i - 1) * b // n
-
-
-class FakeTrainer:
-    def __init__(self, n, batch_size):
-        self.updater = FakeUpdater(n, batch_size)
-        self.observation = {}
-
-    def step(self):
-        self.updater.iteration += 1
-
-
-def firing_iterations(trigger, trainer, iterations):
-    fired = []
-    for _ in range(iterations):
-        trainer.step()
-        if trigger(trainer):
-            fired.append(trainer.updater.iteration)
-    return fired
-
-
 def check_ends(check, n, batch_size, iterations):
     period, unit = check
     ends = []
@@ -123,9 +77,9 @@ def better(kind):
 
 @settings(max_examples=100, deadline=None)
 @given(kind=kinds, check=checks, values=observed, n=sizes, batch_size=batch_sizes)
-def test_fires_when_the_interval_mean_is_a_new_best(kind, check, values, n, batch_size):
+def test_fires_when_the_interval_mean_is_a_new_best(trigger_runs, kind, check, values, n, batch_size):
     expected, hits_empty_interval = model(values, check, better(kind), n, batch_size)
-    trainer = FakeTrainer(n, batch_size)
+    trainer = trigger_runs.fake_trainer(n, batch_size)
     trigger = make(kind, check)
     if hits_empty_interval:
         with pytest.raises(KeyError, match=r"(Min|Max)ValueTrigger: 'main/loss' was not "
@@ -138,9 +92,9 @@ def test_fires_when_the_interval_mean_is_a_new_best(kind, check, values, n, batc
 @settings(max_examples=60, deadline=None)
 @given(kind=kinds, check=checks, values=st.lists(st.integers(0, 20), max_size=60),
        split=st.integers(0, 60), n=sizes, batch_size=batch_sizes)
-def test_state_saved_mid_interval_resumes_identically(kind, check, values, split, n, batch_size):
+def test_state_saved_mid_interval_resumes_identically(trigger_runs, kind, check, values, split, n, batch_size):
     split = min(split, len(values))
-    trainer = FakeTrainer(n, batch_size)
+    trainer = trigger_runs.fake_trainer(n, batch_size)
     trigger = make(kind, check)
     run(trigger, trainer, values[:split])
     buf = io.BytesIO()
@@ -149,13 +103,13 @@ def test_state_saved_mid_interval_resumes_identically(kind, check, values, split
     resumed = make(kind, check)
     load_npz(buf, resumed)
 
-    twin = FakeTrainer(n, batch_size)
+    twin = trigger_runs.fake_trainer(n, batch_size)
     twin.updater.iteration = trainer.updater.iteration
     assert run(resumed, twin, values[split:]) == run(trigger, trainer, values[split:])
 
 
-def test_serialize_uses_chainers_key_names():
-    trainer = FakeTrainer(4, 1)
+def test_serialize_uses_chainers_key_names(trigger_runs):
+    trainer = trigger_runs.fake_trainer(4, 1)
     trigger = MinValueTrigger("main/loss", trigger=(2, "iteration"))
     run(trigger, trainer, [3, 5, 7])  # best 4.0 after iteration 2; 7 pending
     s = DictionarySerializer()
@@ -179,15 +133,15 @@ def test_best_value_none_round_trips_before_the_first_check():
     assert resumed._best_value is None
 
 
-def test_best_value_trigger_uses_the_given_comparison():
+def test_best_value_trigger_uses_the_given_comparison(trigger_runs):
     # "Better" here means closer to 10.
     trigger = BestValueTrigger("main/loss", lambda best, new: abs(new - 10) < abs(best - 10),
                                trigger=(1, "iteration"))
-    assert run(trigger, FakeTrainer(5, 1), [0, 20, 12, 9, 10, 11]) == [1, 3, 4, 5]
+    assert run(trigger, trigger_runs.fake_trainer(5, 1), [0, 20, 12, 9, 10, 11]) == [1, 3, 4, 5]
 
 
-def test_numpy_scalars_are_averaged_like_floats():
-    trainer = FakeTrainer(2, 1)  # one epoch = two iterations
+def test_numpy_scalars_are_averaged_like_floats(trigger_runs):
+    trainer = trigger_runs.fake_trainer(2, 1)  # one epoch = two iterations
     trigger = MinValueTrigger("main/loss")
     fired = []
     for value in (numpy.float32(4), numpy.float32(2), numpy.float32(1), numpy.float32(6)):
@@ -195,30 +149,6 @@ def test_numpy_scalars_are_averaged_like_floats():
         trainer.observation = {"main/loss": value}
         fired.append(trigger(trainer))
     assert fired == [False, True, False, False]  # means 3.0 then 3.5
-
-
-def make_trainer(n, batch_size, stop, tmp_path):
-    """A real Trainer: linear classifier, n examples read batch_size at a time (no shuffle)."""
-    import numpy as np
-
-    import kusari
-    import kusari.links as L
-    from kusari.iterators import SerialIterator
-    from kusari.training.trainer import Trainer
-    from kusari.training.updaters.standard_updater import StandardUpdater
-
-    data = [(np.full(2, i, np.float32), np.int32(i % 2)) for i in range(n)]
-    optimizer = kusari.optimizers.SGD(lr=0.01)
-    optimizer.setup(L.Classifier(L.Linear(2, 2)))
-    updater = StandardUpdater(SerialIterator(data, batch_size, shuffle=False), optimizer)
-    return Trainer(updater, stop, out=str(tmp_path))
-
-
-def record_iterations(trainer, trigger, name="record", priority=None):
-    fired = []
-    trainer.extend(lambda t: fired.append(t.updater.iteration), name=name, trigger=trigger,
-                   priority=priority)
-    return fired
 
 
 def write_scripted(trainer, key, values):
@@ -231,12 +161,12 @@ def write_scripted(trainer, key, values):
     trainer.extend(write, name="write", trigger=(1, "iteration"), priority=PRIORITY_WRITER)
 
 
-def test_real_trainer_fires_on_new_best_epoch_means(tmp_path):
+def test_real_trainer_fires_on_new_best_epoch_means(trigger_runs, tmp_path):
     values = [5, 3, 4, 8, 1, 1, 2, 9, 0, 7, 7, 7, 2, 2, 6, 0, 0, 0, 9, 9]
     for kind in ("min", "max"):
-        trainer = make_trainer(10, 4, (len(values), "iteration"), tmp_path / kind)
+        trainer = trigger_runs.real_trainer(10, 4, (len(values), "iteration"), tmp_path / kind)
         write_scripted(trainer, "validation/main/loss", values)
         cls = MinValueTrigger if kind == "min" else MaxValueTrigger
-        fired = record_iterations(trainer, cls("validation/main/loss"))
+        fired = trigger_runs.record_iterations(trainer, cls("validation/main/loss"))
         trainer.run()
         assert fired == model(values, (1, "epoch"), better(kind), 10, 4)[0]

@@ -56,41 +56,17 @@ def test_snapshot_without_the_flag_assumes_it_already_fired():
     assert trigger(None) is False
 
 
-def make_trainer(n, batch_size, stop, tmp_path):
-    """A real Trainer: linear classifier, n examples read batch_size at a time (no shuffle)."""
-    import numpy as np
-
-    import kusari
-    import kusari.links as L
-    from kusari.iterators import SerialIterator
-    from kusari.training.trainer import Trainer
-    from kusari.training.updaters.standard_updater import StandardUpdater
-
-    data = [(np.full(2, i, np.float32), np.int32(i % 2)) for i in range(n)]
-    optimizer = kusari.optimizers.SGD(lr=0.01)
-    optimizer.setup(L.Classifier(L.Linear(2, 2)))
-    updater = StandardUpdater(SerialIterator(data, batch_size, shuffle=False), optimizer)
-    return Trainer(updater, stop, out=str(tmp_path))
-
-
-def record_iterations(trainer, trigger, name="record", priority=None):
-    fired = []
-    trainer.extend(lambda t: fired.append(t.updater.iteration), name=name, trigger=trigger,
-                   priority=priority)
-    return fired
-
-
-def test_real_trainer_runs_the_extension_once_and_again_after_resume_if_asked(tmp_path):
-    first = make_trainer(6, 2, (2, "iteration"), tmp_path / "a")
-    fired = record_iterations(first, OnceTrigger(call_on_resume=True), name="once")
-    quiet = record_iterations(first, OnceTrigger(), name="quiet")
+def test_real_trainer_runs_the_extension_once_and_again_after_resume_if_asked(trigger_runs, tmp_path):
+    first = trigger_runs.real_trainer(6, 2, (2, "iteration"), tmp_path / "a")
+    fired = trigger_runs.record_iterations(first, OnceTrigger(call_on_resume=True), name="once")
+    quiet = trigger_runs.record_iterations(first, OnceTrigger(), name="quiet")
     first.run()
     assert fired == quiet == [1]
     save_npz(tmp_path / "snapshot.npz", first)
 
-    second = make_trainer(6, 2, (5, "iteration"), tmp_path / "b")
-    fired = record_iterations(second, OnceTrigger(call_on_resume=True), name="once")
-    quiet = record_iterations(second, OnceTrigger(), name="quiet")
+    second = trigger_runs.real_trainer(6, 2, (5, "iteration"), tmp_path / "b")
+    fired = trigger_runs.record_iterations(second, OnceTrigger(call_on_resume=True), name="once")
+    quiet = trigger_runs.record_iterations(second, OnceTrigger(), name="quiet")
     load_npz(tmp_path / "snapshot.npz", second)
     second.run()
     assert fired == [3]

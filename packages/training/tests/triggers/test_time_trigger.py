@@ -81,36 +81,12 @@ def test_bad_period_is_refused(period):
         TimeTrigger(period)
 
 
-def make_trainer(n, batch_size, stop, tmp_path):
-    """A real Trainer: linear classifier, n examples read batch_size at a time (no shuffle)."""
-    import numpy as np
-
-    import kusari
-    import kusari.links as L
-    from kusari.iterators import SerialIterator
-    from kusari.training.trainer import Trainer
-    from kusari.training.updaters.standard_updater import StandardUpdater
-
-    data = [(np.full(2, i, np.float32), np.int32(i % 2)) for i in range(n)]
-    optimizer = kusari.optimizers.SGD(lr=0.01)
-    optimizer.setup(L.Classifier(L.Linear(2, 2)))
-    updater = StandardUpdater(SerialIterator(data, batch_size, shuffle=False), optimizer)
-    return Trainer(updater, stop, out=str(tmp_path))
-
-
-def record_iterations(trainer, trigger, name="record", priority=None):
-    fired = []
-    trainer.extend(lambda t: fired.append(t.updater.iteration), name=name, trigger=trigger,
-                   priority=priority)
-    return fired
-
-
-def test_real_trainer_with_a_patched_clock(tmp_path, monkeypatch):
+def test_real_trainer_with_a_patched_clock(trigger_runs, tmp_path, monkeypatch):
     import kusari.training.trainer as trainer_module
 
     clock = {"now": 100.0}
     monkeypatch.setattr(trainer_module.time, "perf_counter", lambda: clock["now"])
-    trainer = make_trainer(8, 2, (8, "iteration"), tmp_path)
+    trainer = trigger_runs.real_trainer(8, 2, (8, "iteration"), tmp_path)
     steps = [1.5, 4.0, 0.5, 0.5, 7.0, 0.5, 3.0, 0.5]  # seconds each iteration takes
 
     def tick(t):
@@ -119,7 +95,7 @@ def test_real_trainer_with_a_patched_clock(tmp_path, monkeypatch):
     from kusari.training.extension import PRIORITY_WRITER
 
     trainer.extend(tick, name="tick", trigger=(1, "iteration"), priority=PRIORITY_WRITER)
-    fired = record_iterations(trainer, TimeTrigger(5))
+    fired = trigger_runs.record_iterations(trainer, TimeTrigger(5))
     trainer.run()
     times = cumulative(steps)  # elapsed 1.5, 5.5, 6, 6.5, 13.5, 14, 17, 17.5
     assert fired == [i for i, hit in enumerate(expected(5, times), start=1) if hit] == [2, 5, 7]

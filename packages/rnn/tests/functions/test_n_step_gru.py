@@ -3,153 +3,59 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import kusari
-from kusari import plugins
-from kusari.gradient_check import check_backward
 from kusari.rnn.functions.n_step_gru import n_step_bigru, n_step_gru
 from kusari.utils.type_check import InvalidType
 
-
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
+_MATS = 6  # weights (and biases) per layer and direction
 
 
-def _params(rng, n_layers, n_dir, in_size, H, dtype=np.float32):
-    ws, bs = [], []
-    for layer in range(n_layers):
-        for _ in range(n_dir):
-            n_in = in_size if layer == 0 else n_dir * H
-            ws.append([rng.uniform(-1, 1, (H, n_in if j < 3 else H)).astype(dtype) for j in range(6)])
-            bs.append([rng.uniform(-1, 1, H).astype(dtype) for _ in range(6)])
-    return ws, bs
-
-
-def _time_major(seqs):
-    """Sequences sorted by decreasing length -> Chainer's time-major list."""
-    return [np.stack([s[t] for s in seqs if len(s) > t]) for t in range(len(seqs[0]))]
-
-
-def _reference(n_layers, n_dir, hx, ws, bs, seqs):
-    """Plain per-sequence, per-step GRU with Chainer's gate order (batch-major)."""
-    hy = np.array(hx, np.float64)
-    outs = [np.asarray(s, np.float64) for s in seqs]
-    for layer in range(n_layers):
-        new_outs = []
-        for k, x in enumerate(outs):
-            parts = []
-            for d in range(n_dir):
-                idx = layer * n_dir + d
-                w, b = ws[idx], bs[idx]
-                h = hx[idx, k].astype(np.float64)
-                y = np.zeros((len(x), len(h)))
-                steps = range(len(x) - 1, -1, -1) if d == 1 else range(len(x))
-                for t in steps:
-                    r = _sigmoid(w[0] @ x[t] + b[0] + w[3] @ h + b[3])
-                    z = _sigmoid(w[1] @ x[t] + b[1] + w[4] @ h + b[4])
-                    n = np.tanh(w[2] @ x[t] + b[2] + r * (w[5] @ h + b[5]))
-                    h = (1 - z) * n + z * h
-                    y[t] = h
-                hy[idx, k] = h
-                parts.append(y)
-            new_outs.append(np.concatenate(parts, axis=1))
-        outs = new_outs
-    return hy, outs
-
-
-def _case(seed, n_layers, n_dir, lengths, in_size=3, H=4, dtype=np.float32):
-    rng = np.random.default_rng(seed)
-    lengths = sorted(lengths, reverse=True)
-    seqs = [rng.uniform(-1, 1, (n, in_size)).astype(dtype) for n in lengths]
-    ws, bs = _params(rng, n_layers, n_dir, in_size, H, dtype)
-    hx = rng.uniform(-1, 1, (n_layers * n_dir, len(seqs), H)).astype(dtype)
-    return seqs, ws, bs, hx
-
-
-def _run(n_dir, *args):
-    return (n_step_bigru if n_dir == 2 else n_step_gru)(*args)
+def _run(n_layers, dropout_ratio, states, ws, bs, xs):
+    fn = n_step_bigru if len(ws) == 2 * n_layers else n_step_gru
+    return fn(n_layers, dropout_ratio, *states, ws, bs, xs)
 
 
 @pytest.mark.parametrize("n_layers,n_dir", [(1, 1), (2, 1), (1, 2), (3, 2)])
-def test_forward_matches_reference(n_layers, n_dir):
-    seqs, ws, bs, hx = _case(0, n_layers, n_dir, [5, 3, 3, 1])
-    hy, ys = _run(n_dir, n_layers, 0.0, hx, ws, bs, _time_major(seqs))
-    rhy, routs = _reference(n_layers, n_dir, hx, ws, bs, seqs)
-    assert hy.dtype == ys[0].dtype == np.float32
-    np.testing.assert_allclose(hy.array, rhy, rtol=1e-5, atol=1e-5)
-    assert len(ys) == 5
-    np.testing.assert_allclose(np.concatenate([y.array for y in ys]),
-                               np.concatenate(_time_major(routs)), rtol=1e-5, atol=1e-5)
+def test_forward_matches_reference(nstep, n_layers, n_dir):
+    seqs, ws, bs, states = nstep.case(0, n_layers, n_dir, [5, 3, 3, 1], _MATS)
+    out = _run(n_layers, 0.0, states, ws, bs, nstep.time_major(seqs))
+    ref = nstep.reference(n_layers, n_dir, states, ws, bs, seqs, nstep.gru_cell)
+    nstep.assert_matches_reference(out, ref, 5)
 
 
-def test_none_state_is_zeros():
-    seqs, ws, bs, hx = _case(1, 2, 2, [3, 2])
-    hy, ys = n_step_bigru(2, 0.0, None, ws, bs, _time_major(seqs))
-    rhy, routs = _reference(2, 2, np.zeros_like(hx), ws, bs, seqs)
-    np.testing.assert_allclose(hy.array, rhy, rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(ys[1].array, _time_major(routs)[1], rtol=1e-5, atol=1e-5)
+def test_none_state_is_zeros(nstep):
+    seqs, ws, bs, (hx,) = nstep.case(1, 2, 2, [3, 2], _MATS)
+    out = n_step_bigru(2, 0.0, None, ws, bs, nstep.time_major(seqs))
+    ref = nstep.reference(2, 2, (np.zeros_like(hx),), ws, bs, seqs, nstep.gru_cell)
+    nstep.assert_states_close(out, ref)
+    np.testing.assert_allclose(out[-1][1].array, nstep.time_major(ref[-1])[1], rtol=1e-5, atol=1e-5)
 
 
-def test_batch_independence():
-    seqs, ws, bs, hx = _case(2, 2, 2, [4, 4, 2, 1])
-    hy, ys = n_step_bigru(2, 0.0, hx, ws, bs, _time_major(seqs))
-    for k, s in enumerate(seqs):
-        hk, yk = n_step_bigru(2, 0.0, hx[:, k:k + 1], ws, bs, _time_major([s]))
-        np.testing.assert_allclose(hy.array[:, k], hk.array[:, 0], rtol=1e-5, atol=1e-6)
-        np.testing.assert_allclose(np.stack([y.array[k] for y in ys[:len(s)]]),
-                                   np.concatenate([y.array for y in yk]), rtol=1e-5, atol=1e-6)
+def test_batch_independence(nstep):
+    seqs, ws, bs, states = nstep.case(2, 2, 2, [4, 4, 2, 1], _MATS)
+    nstep.check_batch_independence(_run, 2, states, ws, bs, seqs)
 
 
 @given(seed=st.integers(0, 2**16), n_layers=st.integers(1, 2), n_dir=st.integers(1, 2),
        lengths=st.lists(st.integers(1, 3), min_size=1, max_size=3),
        in_size=st.integers(1, 2), H=st.integers(1, 2))
-def test_backward(seed, n_layers, n_dir, lengths, in_size, H):
-    seqs, ws, bs, hx = _case(seed, n_layers, n_dir, lengths, in_size, H, np.float64)
-    xs = _time_major(seqs)
-    k = len(ws[0])
-    nw = len(ws) * k
-
-    def f(hx, *rest):
-        ws_ = [list(rest[i * k:(i + 1) * k]) for i in range(len(ws))]
-        bs_ = [list(rest[nw + i * k:nw + (i + 1) * k]) for i in range(len(ws))]
-        hy, ys = _run(n_dir, n_layers, 0.0, hx, ws_, bs_, list(rest[2 * nw:]))
-        return (hy,) + tuple(ys)
-
-    rng = np.random.default_rng(seed + 1)
-    inputs = (hx, *[w for ww in ws for w in ww], *[b for bb in bs for b in bb], *xs)
-    gys = (rng.standard_normal(hx.shape), *[rng.standard_normal((len(x), n_dir * H)) for x in xs])
-    check_backward(f, inputs, gys, eps=1e-4, atol=1e-6, rtol=1e-5)
+def test_backward(nstep, seed, n_layers, n_dir, lengths, in_size, H):
+    seqs, ws, bs, states = nstep.case(seed, n_layers, n_dir, lengths, _MATS, in_size, H, np.float64)
+    nstep.check_n_step_backward(_run, n_layers, n_dir, H, seed, states, ws, bs, nstep.time_major(seqs))
 
 
-def test_gradient_reaches_every_input_float32():
-    seqs, ws, bs, hx = _case(3, 2, 1, [3, 1])
-    xs = [kusari.Variable(x) for x in _time_major(seqs)]
-    W = [[kusari.Variable(w) for w in ww] for ww in ws]
-    hy, ys = n_step_gru(2, 0.0, None, W, bs, xs)
-    kusari.functions.sum(ys[0]).backward()
-    assert xs[1].grad is not None and xs[1].grad.dtype == np.float32
-    assert all(w.grad is not None and w.grad.shape == w.shape for ww in W for w in ww)
+def test_gradient_reaches_every_input_float32(nstep):
+    seqs, ws, bs, _ = nstep.case(3, 2, 1, [3, 1], _MATS)
+    nstep.check_gradient_reaches_every_input(_run, 2, 1, ws, bs, nstep.time_major(seqs))
 
 
-def test_dropout():
-    seqs, ws, bs, hx = _case(4, 2, 1, [4, 3])
-    xs = _time_major(seqs)
-    plain = n_step_gru(2, 0.0, hx, ws, bs, xs)
-    with kusari.using_config("train", False):
-        off = n_step_gru(2, 0.9, hx, ws, bs, xs)
-    with kusari.using_config("train", True):
-        on = n_step_gru(2, 0.9, hx, ws, bs, xs)
-        one_layer = n_step_gru(1, 0.9, hx[:1], ws[:1], bs[:1], xs)
-    np.testing.assert_array_equal(off[0].array, plain[0].array)
-    np.testing.assert_array_equal(off[1][0].array, plain[1][0].array)
-    # The first layer's input is never dropped; the second layer's is.
-    np.testing.assert_array_equal(on[0].array[0], plain[0].array[0])
-    np.testing.assert_array_equal(one_layer[0].array[0], plain[0].array[0])
-    assert not np.allclose(on[0].array[1], plain[0].array[1])
+def test_dropout(nstep):
+    seqs, ws, bs, states = nstep.case(4, 2, 1, [4, 3], _MATS)
+    nstep.check_dropout(_run, states, ws, bs, nstep.time_major(seqs))
 
 
-def test_errors():
-    seqs, ws, bs, hx = _case(5, 1, 1, [3, 2])
-    xs = _time_major(seqs)
+def test_errors(nstep):
+    seqs, ws, bs, (hx,) = nstep.case(5, 1, 1, [3, 2], _MATS)
+    xs = nstep.time_major(seqs)
     with pytest.raises(InvalidType, match=r"n_step_gru: argument 'xs' expected non-increasing batch sizes"):
         n_step_gru(1, 0.0, None, ws, bs, xs[::-1])
     with pytest.raises(InvalidType, match=r"n_step_gru: argument 'ws' expected a list of 2 lists .*got length 1"):
@@ -172,32 +78,15 @@ def test_errors():
         n_step_gru(1, 0.0, hx[:, :1], ws, bs, xs)
 
 
-class _FakeKernels:
-    def __init__(self, result):
-        self.result = result
-        self.calls = []
-
-    @plugins.hookimpl
-    def kusari_register_kernels(self, registry):
-        registry.add("n_step_gru", "numpy", self.kernel)
-
-    def kernel(self, *args, **kwargs):
-        self.calls.append((args, kwargs))
-        return self.result
-
-
-def test_registered_kernel_is_called():
-    seqs, ws, bs, hx = _case(6, 1, 1, [2, 1])
-    xs = _time_major(seqs)
-    fake = _FakeKernels(("hy", None, ("y0", "y1")))
-    name = plugins.register(fake, "fake-n-step-gru-kernels")
-    try:
+def test_registered_kernel_is_called(nstep):
+    seqs, ws, bs, (hx,) = nstep.case(6, 1, 1, [2, 1], _MATS)
+    xs = nstep.time_major(seqs)
+    with nstep.fake_kernels("n_step_gru", ("hy", None, ("y0", "y1")), "fake-n-step-gru-kernels") as fake:
         out = n_step_gru(1, 0.0, hx, ws, bs, xs)
-    finally:
-        plugins.unregister(name)
     assert out == ("hy", ("y0", "y1"))
     (args, kwargs), = fake.calls
     assert kwargs == {"use_bi_direction": False, "activation": None}
     assert args[2] is hx and args[3] is None and args[4] is ws and args[6] is xs
     hy, ys = n_step_gru(1, 0.0, hx, ws, bs, xs)
-    np.testing.assert_allclose(hy.array, _reference(1, 1, hx, ws, bs, seqs)[0], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(hy.array, nstep.reference(1, 1, (hx,), ws, bs, seqs, nstep.gru_cell)[0],
+                               rtol=1e-5, atol=1e-5)

@@ -11,6 +11,7 @@ Example:
 """
 from kusari.distributed import global_except_hook  # noqa: F401
 from kusari.distributed.__about__ import __version__  # noqa: F401
+from kusari.distributed.checkpoint import create_multi_node_checkpointer  # noqa: F401
 from kusari.distributed.communicators import create_communicator  # noqa: F401
 from kusari.distributed.communicators._base import MpiCommunicatorBase as CommunicatorBase  # noqa: F401
 from kusari.distributed.datasets import scatter_dataset, scatter_index  # noqa: F401

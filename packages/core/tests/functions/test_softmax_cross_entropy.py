@@ -400,3 +400,58 @@ def test_bad_x_is_rejected():
         F.softmax_cross_entropy(X.astype(np.int32), T)
     with pytest.raises(InvalidType, match=r"argument 'x' expected at least 2 dimensions, got 1"):
         F.softmax_cross_entropy(X[0], T[:1])
+
+
+def _reference_grad(x, t, class_weight=None, ignore_label=-1, reduce="mean", normalize=True):
+    """d loss / d x for hard labels (upstream gradient 1 per element for reduce='no'), float64."""
+    x = x.astype(np.float64)
+    softmax = np.exp(x - x.max(axis=1, keepdims=True))
+    softmax /= softmax.sum(axis=1, keepdims=True)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(*t.shape):
+        label = int(t[index])
+        if label == ignore_label:
+            continue
+        weight = 1.0 if class_weight is None else float(class_weight[label])
+        where = (index[0], slice(None)) + index[1:]
+        grad[where] = weight * softmax[where]
+        grad[(index[0], label) + index[1:]] -= weight
+    if reduce == "mean":
+        count = int((t != ignore_label).sum()) if normalize else len(t)
+        grad /= max(count, 1)
+    return grad
+
+
+@pytest.mark.parametrize("shape", [(7, 5), (4, 3, 2)])
+@pytest.mark.parametrize("kwargs", [{}, {"reduce": "no"}, {"normalize": False},
+                                    {"class_weight": np.array([0.5, 2.0, 1.0, 0.0, 3.0], np.float32)}])
+def test_blocked_pass_matches_the_reference_over_many_blocks(monkeypatch, shape, kwargs):
+    # The forward runs over row blocks sized for the cache; three elements per
+    # block forces many partial blocks on these small arrays.
+    from kusari.functions.loss import softmax_cross_entropy as sce_module
+
+    monkeypatch.setattr(sce_module, "_BLOCK_ELEMENTS", 3)
+    rng = np.random.RandomState(3)
+    x = rng.randn(*shape).astype(np.float32)
+    n_class = shape[1]
+    t = rng.randint(0, n_class, (shape[0],) + shape[2:]).astype(np.int32)
+    t.flat[1] = -1  # one ignored label
+    if "class_weight" in kwargs:
+        kwargs = {"class_weight": kwargs["class_weight"][:n_class]}
+    loss, gx = _loss_and_grad(x, t, **kwargs)
+    np.testing.assert_allclose(loss.array, _reference(x, t, **kwargs), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(gx, _reference_grad(x, t, **kwargs), rtol=1e-5, atol=1e-6)
+
+
+def test_a_second_backward_through_the_same_graph_gives_the_same_gradient():
+    # backward reuses the cached softmax in place; a second pass must recompute it
+    rng = np.random.RandomState(4)
+    x = kusari.Variable(rng.randn(6, 4).astype(np.float32))
+    t = rng.randint(0, 4, 6).astype(np.int32)
+    loss = F.softmax_cross_entropy(x, t)
+    loss.backward(retain_grad=True)
+    first = x.grad.copy()
+    x.cleargrad()
+    loss.backward()
+    np.testing.assert_allclose(x.grad, first, rtol=1e-6)
+    np.testing.assert_allclose(first, _reference_grad(x.array, t), rtol=1e-5, atol=1e-6)

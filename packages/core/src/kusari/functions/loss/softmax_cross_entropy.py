@@ -68,6 +68,39 @@ def _pick(xp, a, t_safe):
     return _three_d(a)[_class_index(xp, t_safe)].reshape(t_safe.shape)
 
 
+# Rows per block of the blocked exp pass: about 1 MiB of float32 per block, so
+# the shift, exp and row sums of a block run from cache instead of making
+# three trips through memory over the whole (N, C) array.
+_BLOCK_ELEMENTS = 1 << 18
+
+
+def _shifted_exp(xp, x, row_weight=None):
+    """``exp(x - max)`` along axis 1 into a new array; returns it, the max (keepdims) and its sums.
+
+    With ``row_weight`` (``t``'s shape) each row of the result is then scaled
+    by ``row_weight / sums`` while it is still in cache; the sums returned are
+    those before the scaling.  On NumPy the work goes in blocks of rows that
+    fit in cache; other array modules run it in one block (a loop of small
+    kernels would only add launches).
+    """
+    n = x.shape[0]
+    m = xp.empty(x.shape[:1] + (1,) + x.shape[2:], x.dtype)
+    exps = xp.empty_like(x)
+    sums = xp.empty(x.shape[:1] + x.shape[2:], x.dtype)
+    per_row = max(utils.size_of_shape(x.shape[1:]), 1)
+    rows = max(1, _BLOCK_ELEMENTS // per_row) if xp is numpy else max(n, 1)
+    for s in range(0, n, rows):
+        block = slice(s, s + rows)
+        xb, eb = x[block], exps[block]
+        xp.max(xb, axis=1, keepdims=True, out=m[block])
+        xp.subtract(xb, m[block], out=eb)
+        xp.exp(eb, out=eb)
+        xp.sum(eb, axis=1, out=sums[block])
+        if row_weight is not None:
+            eb *= _on_class_axis(row_weight[block] / sums[block])
+    return exps, m, sums
+
+
 def _label_weights(xp, t, ignore_label, class_weight, dtype):
     """Labels safe to index with (ignored -> 0), the mask of used labels, the per-label weight."""
     valid = t != ignore_label
@@ -92,14 +125,18 @@ class SoftmaxCrossEntropy(FunctionNode):
         self.reduce = reduce
         self.soft_target_loss = soft_target_loss
         self.soft_target = soft_target
-        self.y = None        # cached softmax (cache_score=True)
+        self.y = None        # cached softmax (cache_score=True, soft targets)
+        # Hard labels: softmax * weight (* 1 / count for the mean), see _forward_labels.
+        self._exps = None
         self._coeff = None   # 1 / denominator of the mean (reduce='mean')
 
     def forward(self, inputs):
         x, t = inputs
         xp = utils._xp(x)
-        # One exp pass gives both the loss and the cached softmax:
-        # log_softmax = shifted - log(s) and softmax = exp(shifted) / s.
+        if not self.soft_target and x.size:
+            return self._forward_labels(xp, x, t)
+        # Soft targets (or an empty x).  One exp pass gives both the loss and
+        # the cached softmax: log_softmax = shifted - log(s), softmax = exp(shifted) / s.
         shifted = x - x.max(axis=1, keepdims=True) if x.size else x.copy()
         if self.soft_target:
             self._t = t
@@ -132,12 +169,50 @@ class SoftmaxCrossEntropy(FunctionNode):
             if self.class_weight is not None:
                 elems *= weight
             count = int(valid.sum()) if self.normalize else len(x)
+        return self._reduce(elems, count, x.dtype)
+
+    def _forward_labels(self, xp, x, t):
+        """Hard labels on a non-empty ``x``: one blocked pass for exp(x - max) and its sums.
+
+        The cached softmax is stored already multiplied by each label's weight
+        (and by 1 / count for ``reduce='mean'``): that is the gradient for an
+        output gradient of 1 up to the onehot term, so the common backward
+        (``loss.backward()`` on the mean) needs no pass over it before the
+        onehot subtraction.
+        """
+        t_safe, valid, weight = _label_weights(xp, t, self.ignore_label, self.class_weight, x.dtype)
+        self._t_safe, self._weight = t_safe, weight
+        count = int(valid.sum()) if self.normalize else len(x)
+        coeff = self._mean_coeff(count, x.dtype) if self.reduce == "mean" else None
+        row_weight = None
+        if self.cache_score:
+            row_weight = weight if coeff is None else weight * coeff
+        exps, m, sums = _shifted_exp(xp, x, row_weight)
+        # x[label] - max, the same float32 subtraction as in the shifted array.
+        picked = _pick(xp, x, t_safe) - m.reshape(t_safe.shape)
+        log_sums = xp.log(sums)
+        if self.cache_score:
+            self._exps = exps
+        self.retain_inputs((0,))
+        # where() rather than a product with the mask: 0 * inf would be
+        # NaN for an ignored entry; the weights are applied after it.
+        elems = xp.where(valid, log_sums - picked, 0).astype(x.dtype, copy=False)
+        if self.class_weight is not None:
+            elems *= weight
+        return self._reduce(elems, count, x.dtype)
+
+    def _mean_coeff(self, count, dtype_in):
+        dtype = numpy.dtype(_reduction_dtype(dtype_in))
+        self._coeff = dtype.type(1) / dtype.type(max(count, 1))
+        return self._coeff
+
+    def _reduce(self, elems, count, dtype_out):
         if self.reduce == "no":
-            return utils.force_array(elems, x.dtype),
-        dtype = numpy.dtype(_reduction_dtype(x.dtype))
+            return utils.force_array(elems, dtype_out),
+        dtype = numpy.dtype(_reduction_dtype(dtype_out))
         denom = dtype.type(max(count, 1))
-        self._coeff = dtype.type(1) / denom
-        return utils.force_array(elems.sum(dtype=dtype) / denom, x.dtype),
+        self._mean_coeff(count, dtype_out)
+        return utils.force_array(elems.sum(dtype=dtype) / denom, dtype_out),
 
     def backward(self, indexes, grad_outputs):
         x, = self.get_retained_inputs()
@@ -160,21 +235,35 @@ class _SoftmaxCrossEntropyGrad(FunctionNode):
         x, gloss = inputs
         f = self.func
         xp = utils._xp(x)
-        y = f.y if f.y is not None else _softmax_array(x, 1)
         # per-label multiplier (shape of t, or 0-d)
         scale = gloss * f._coeff if f.reduce == "mean" else gloss
-        if f.soft_target:
-            # d/dx of -sum(t * log_softmax(x)) is softmax * sum(t) - t.
-            gx = y * _on_class_axis(f._t_sum * scale)
-            gx -= f._t * (scale if f.reduce == "mean" else _on_class_axis(scale))
-        else:
-            # (softmax - onehot(t)) * weight * scale, with the onehot part
-            # subtracted in place at the label positions only.
-            per_label = f._weight * scale
-            gx = y * _on_class_axis(per_label)
-            index = _class_index(xp, f._t_safe)
-            _three_d(gx)[index] -= per_label.reshape(index[1].shape)
+        if not f.soft_target:
+            return self._labels_grad(xp, x, f, gloss, scale),
+        y = f.y if f.y is not None else _softmax_array(x, 1)
+        # d/dx of -sum(t * log_softmax(x)) is softmax * sum(t) - t.
+        gx = y * _on_class_axis(f._t_sum * scale)
+        gx -= f._t * (scale if f.reduce == "mean" else _on_class_axis(scale))
         return utils.force_array(gx, x.dtype),
+
+    @staticmethod
+    def _labels_grad(xp, x, f, gloss, scale):
+        """(softmax - onehot(t)) * weight * scale for hard labels, written over one fresh array."""
+        per_label = f._weight * scale
+        if f._exps is not None:
+            # The cached softmax * weight (* 1 / count) becomes the gradient in
+            # place; a second backward through this node recomputes it from x.
+            gx, f._exps = f._exps, None
+            if f.reduce == "no":
+                gx *= _on_class_axis(gloss)
+            elif xp is not numpy or gloss != 1:
+                gx *= gloss
+        else:
+            gx = f.y.copy() if f.y is not None else _softmax_array(x, 1)
+            gx *= _on_class_axis(per_label)
+        # the onehot part, subtracted in place at the label positions only
+        index = _class_index(xp, f._t_safe)
+        _three_d(gx)[index] -= per_label.reshape(index[1].shape)
+        return utils.force_array(gx, x.dtype)
 
     def backward(self, indexes, grad_outputs):
         raise RuntimeError(

@@ -19,8 +19,7 @@ data-parallel training:
 * ``snapshot`` extensions are wrapped by ``multi_node_snapshot`` with the
   replica sets ``[0]`` (rank 0, which holds the reporting extensions, and one
   representative of the other ranks each write a file, and resuming loads
-  them back on every rank) when kusari-distributed has it; without it only
-  rank 0 keeps them (ChainerMN's examples' practice).
+  them back on every rank).
 
 An optional ``[distributed]`` table in the config sets
 ``communicator = "naive" | "flat" | ...`` (default ``"naive"``) and
@@ -115,8 +114,10 @@ def make_distributed(trainer, comm, *, scatter_test: bool = True, seed: int = 0)
         True
     """
     from kusari.distributed.evaluator import create_multi_node_evaluator
+    from kusari.distributed.extensions import multi_node_snapshot
     from kusari.distributed.optimizers import create_multi_node_optimizer
     from kusari.training.extensions import Evaluator
+    from kusari.training.extensions._snapshot import _Snapshot
 
     updater = trainer.updater
     scattered = set()
@@ -126,10 +127,6 @@ def make_distributed(trainer, comm, *, scatter_test: bool = True, seed: int = 0)
     for name, optimizer in list(updater._optimizers.items()):
         updater._optimizers[name] = create_multi_node_optimizer(optimizer, comm)
 
-    try:
-        from kusari.distributed.extensions import multi_node_snapshot
-    except ImportError:
-        multi_node_snapshot = None
     for name, entry in list(trainer._extensions.items()):
         extension = entry.extension
         kind = type(extension).__name__
@@ -143,11 +140,8 @@ def make_distributed(trainer, comm, *, scatter_test: bool = True, seed: int = 0)
                         _scatter_iterator(iterator, comm, shuffle=False, seed=None)
                         scattered.add(id(iterator))
             entry.extension = create_multi_node_evaluator(extension, comm)
-        elif kind == "_Snapshot":
-            if multi_node_snapshot is not None:
-                entry.extension = multi_node_snapshot(comm, extension, [0])
-            elif comm.rank != 0:
-                del trainer._extensions[name]
+        elif isinstance(extension, _Snapshot):
+            entry.extension = multi_node_snapshot(comm, extension, [0])
     return trainer
 
 

@@ -195,17 +195,9 @@ class _MultiNodeCheckpointer(extension.Extension):
         if loaded is None:
             return None
         load_npz(os.path.join(self.path, self._filename(loaded)), trainer)
-        if optimizer is not None:
-            _mark_in_sync(optimizer)
+        if optimizer is not None and hasattr(optimizer, "mark_in_sync"):
+            optimizer.mark_in_sync()  # a multi-node optimizer: no broadcast before the next step
         return loaded
-
-
-def _mark_in_sync(optimizer):
-    """Tell a multi-node optimizer that its parameters need no broadcast before the next update."""
-    from kusari.distributed.optimizers import _MultiNodeOptimizer, _param_signature
-
-    if isinstance(optimizer, _MultiNodeOptimizer) and optimizer.target is not None:
-        object.__setattr__(optimizer, "target_params", _param_signature(optimizer.target))
 
 
 def create_multi_node_checkpointer(name, comm, cp_interval=5, gc_interval=5, path=None):

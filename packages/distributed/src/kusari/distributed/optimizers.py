@@ -80,6 +80,18 @@ class _MultiNodeOptimizer:
         changed = any(not bool(xp.array_equal(old, p.array)) for old, p in zip(before, params))
         return self.communicator.allreduce_obj(int(changed)) > 0
 
+    def mark_in_sync(self):
+        """Record that every process holds the same parameters (e.g. just loaded from one
+        checkpoint), so the next update steps instead of broadcasting first.
+
+        Example:
+            >>> from kusari.distributed.optimizers import _MultiNodeOptimizer
+            >>> callable(_MultiNodeOptimizer.mark_in_sync)
+            True
+        """
+        if self.actual_optimizer.target is not None:
+            object.__setattr__(self, "target_params", _param_signature(self.actual_optimizer.target))
+
     def _params_changed(self, target):
         signature = _param_signature(target)
         changed = signature != self.target_params

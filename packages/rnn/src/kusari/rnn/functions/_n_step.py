@@ -45,6 +45,7 @@ convention (what kusari-cuda's cuDNN kernels implement)::
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import numpy
 
@@ -53,7 +54,16 @@ from kusari.function_node import FunctionNode
 from kusari.utils import type_check
 from kusari.variable import Variable
 
-_blas_controller = []
+
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's controller, built once (it scans the loaded libraries), or None."""
+    try:
+        import threadpoolctl
+
+        return threadpoolctl.ThreadpoolController()
+    except Exception:  # not installed, or no BLAS it can control
+        return None
 
 
 def blas_single_thread(xp):
@@ -66,16 +76,7 @@ def blas_single_thread(xp):
     products outside the loops keep all threads.  Uses ``threadpoolctl`` when
     it is installed; without it this does nothing.
     """
-    if xp is not numpy:
-        return contextlib.nullcontext()
-    if not _blas_controller:
-        try:
-            import threadpoolctl
-
-            _blas_controller.append(threadpoolctl.ThreadpoolController())
-        except Exception:  # not installed, or no BLAS it can control
-            _blas_controller.append(None)
-    controller = _blas_controller[0]
+    controller = _blas_controller() if xp is numpy else None
     if controller is None:
         return contextlib.nullcontext()
     return controller.limit(limits=1, user_api="blas")

@@ -27,11 +27,16 @@ import threading
 
 import numpy
 
+from kusari import _parallel
+
 __all__ = ["run", "BLOCK"]
 
 #: Elements per block: 256 KiB per float32 temporary, so a kernel's
 #: temporaries and its slices of the arrays fit in a typical L2 cache.
 BLOCK = 1 << 16
+#: Least blocks per thread when an update is split over cores (about 1 MiB
+#: of float32 per array: the hand-off to a thread is then a small cost).
+PARALLEL_BLOCKS = 4
 
 _ndarray = numpy.ndarray
 _local = threading.local()
@@ -71,12 +76,21 @@ def run(kernel, arrays, n_temps: int, *consts) -> None:
             return
         if all(a is None or a.flags.c_contiguous for a in arrays):
             flat = [None if a is None else a.reshape(-1) for a in arrays]
-            temps = temps[:n_temps]
-            for start in range(0, size, BLOCK):
-                stop = min(start + BLOCK, size)
-                n = stop - start
-                kernel(numpy, *[None if a is None else a[start:stop] for a in flat],
-                       *[t[:n] for t in temps], *consts)
+
+            def elements_between(lo, hi):
+                # Scratch is per thread, so ranges on other cores get their own.
+                temps = _scratch(first.dtype, n_temps)[:n_temps]
+                for start in range(lo, hi, BLOCK):
+                    stop = min(start + BLOCK, hi)
+                    n = stop - start
+                    kernel(numpy, *[None if a is None else a[start:stop] for a in flat],
+                           *[t[:n] for t in temps], *consts)
+
+            # Large arrays are split over cores in whole blocks (see kusari._parallel).
+            n_blocks = -(-size // BLOCK)
+            _parallel.for_ranges(
+                lambda lo, hi: elements_between(lo * BLOCK, min(hi * BLOCK, size)),
+                n_blocks, grain=PARALLEL_BLOCKS)
             return
     from kusari import backend
 

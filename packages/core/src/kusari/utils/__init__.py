@@ -1,4 +1,5 @@
-"""Small helpers: ``force_array``, ``force_type``, ``sum_to``, ``type_check``, ``WalkerAlias``.
+"""Small helpers: ``force_array``, ``force_type``, ``sum_to``, ``type_check``, ``WalkerAlias``,
+``get_num_threads`` / ``set_num_threads``.
 
 Example:
     >>> import numpy as np
@@ -73,3 +74,38 @@ def _xp(*arrays):
 
             return backend.get_array_module(a)
     return numpy
+
+
+def get_num_threads() -> int:
+    """How many threads kusari splits a large NumPy elementwise pass over.
+
+    The default is ``KUSARI_NUM_THREADS``, else ``OMP_NUM_THREADS``, else
+    the CPUs this process may use.  BLAS (matrix products) has its own
+    threads and settings.
+
+    Example:
+        >>> from kusari import utils
+        >>> utils.get_num_threads() >= 1
+        True
+    """
+    from kusari import _parallel
+
+    return _parallel.threads()
+
+
+def set_num_threads(n: int) -> None:
+    """Split large NumPy elementwise passes over ``n`` threads (1: never split).
+
+    Results do not depend on ``n``: each thread computes whole rows (or
+    blocks of elements) exactly as the serial pass does.
+
+    Example:
+        >>> from kusari import utils
+        >>> before = utils.get_num_threads()
+        >>> utils.set_num_threads(1); utils.get_num_threads()
+        1
+        >>> utils.set_num_threads(before)
+    """
+    from kusari import _parallel
+
+    _parallel.set_threads(n)

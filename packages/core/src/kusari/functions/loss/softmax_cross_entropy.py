@@ -27,7 +27,7 @@ import warnings
 
 import numpy
 
-from kusari import utils
+from kusari import _parallel, utils
 from kusari.function_node import FunctionNode
 from kusari.functions.activation.log_softmax import log_softmax
 from kusari.functions.activation.softmax import _softmax_array
@@ -72,6 +72,9 @@ def _pick(xp, a, t_safe):
 # the shift, exp and row sums of a block run from cache instead of making
 # three trips through memory over the whole (N, C) array.
 _BLOCK_ELEMENTS = 1 << 18
+# Least elements per thread when the pass is split over cores: the hand-off
+# (tens of microseconds) is then a few percent of the thread's work.
+_PARALLEL_ELEMENTS = 1 << 19
 
 
 def _shifted_exp(xp, x, row_weight=None):
@@ -80,8 +83,10 @@ def _shifted_exp(xp, x, row_weight=None):
     With ``row_weight`` (``t``'s shape) each row of the result is then scaled
     by ``row_weight / sums`` while it is still in cache; the sums returned are
     those before the scaling.  On NumPy the work goes in blocks of rows that
-    fit in cache; other array modules run it in one block (a loop of small
-    kernels would only add launches).
+    fit in cache, and large inputs are split by rows over several cores
+    (:mod:`kusari._parallel`; every row is computed exactly as serially).
+    Other array modules run it in one block (a loop of small kernels would
+    only add launches).
     """
     n = x.shape[0]
     m = xp.empty(x.shape[:1] + (1,) + x.shape[2:], x.dtype)
@@ -89,15 +94,22 @@ def _shifted_exp(xp, x, row_weight=None):
     sums = xp.empty(x.shape[:1] + x.shape[2:], x.dtype)
     per_row = max(utils.size_of_shape(x.shape[1:]), 1)
     rows = max(1, _BLOCK_ELEMENTS // per_row) if xp is numpy else max(n, 1)
-    for s in range(0, n, rows):
-        block = slice(s, s + rows)
-        xb, eb = x[block], exps[block]
-        xp.max(xb, axis=1, keepdims=True, out=m[block])
-        xp.subtract(xb, m[block], out=eb)
-        xp.exp(eb, out=eb)
-        xp.sum(eb, axis=1, out=sums[block])
-        if row_weight is not None:
-            eb *= _on_class_axis(row_weight[block] / sums[block])
+
+    def rows_between(start, stop):
+        for s in range(start, stop, rows):
+            block = slice(s, min(s + rows, stop))
+            xb, eb = x[block], exps[block]
+            xp.max(xb, axis=1, keepdims=True, out=m[block])
+            xp.subtract(xb, m[block], out=eb)
+            xp.exp(eb, out=eb)
+            xp.sum(eb, axis=1, out=sums[block])
+            if row_weight is not None:
+                eb *= _on_class_axis(row_weight[block] / sums[block])
+
+    if xp is numpy:
+        _parallel.for_ranges(rows_between, n, grain=-(-_PARALLEL_ELEMENTS // per_row))
+    else:
+        rows_between(0, n)
     return exps, m, sums
 
 

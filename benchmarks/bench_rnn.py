@@ -414,6 +414,29 @@ def ratio_lines(results) -> list[str]:
             f"best {k['min_us'] / t['min_us']:.2f}"]
 
 
+#: kusari's time per iteration may be at most this fraction of PyTorch's.
+TARGET_TIME_FRACTION = {"lm": 1 / 1.4, "ragged": 0.5}
+
+
+def budget_lines(results, case) -> list[str]:
+    """What the target leaves once the matrix products (the NumPy floor) are paid, on medians and minima.
+
+    The products are work any NumPy implementation does; when they alone
+    exceed the target's time the target cannot be met in this run.
+    """
+    if not {"kusari", "torch", "numpy"} <= results.keys():
+        return []
+    lines = []
+    for stat in ("median_us", "min_us"):
+        budget = results["torch"][stat] * TARGET_TIME_FRACTION[case]
+        floor = results["numpy"][stat]
+        over = results["kusari"][stat] - floor
+        lines.append(f"{stat.split('_')[0]:>6}: target {budget / 1e3:.1f} ms/iter; products alone "
+                     f"{floor / 1e3:.1f} ms ({floor / budget:.0%} of it), leaving {(budget - floor) / 1e3:.1f} ms "
+                     f"for everything else; kusari spends {over / 1e3:.1f} ms beyond the products")
+    return lines
+
+
 def _split_case_args(argv):
     """Take ``--case NAME`` out of ``argv`` (the harness parses the rest)."""
     rest, cases = [], list(CASES)
@@ -455,7 +478,8 @@ def main(argv=None):
         results = _harness.run(os.path.abspath(__file__), TITLES[case], BUILDERS, SETTINGS[case], QUICK,
                                in_process=("numpy", "kusari"), bound="numpy", argv=_save_path(rest, case, len(cases) > 1),
                                target_note=TARGETS[case])
-        extra = (tokens_per_second(results) if case == "lm" else []) + ratio_lines(results)
+        extra = ((tokens_per_second(results) if case == "lm" else []) + ratio_lines(results)
+                 + budget_lines(results, case))
         print("\n".join(extra) + "\n", flush=True)
         all_results[case] = results
     return all_results

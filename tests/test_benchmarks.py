@@ -224,3 +224,16 @@ def test_bench_rnn_prints_its_table(case):
     assert "kusari" in out and "µs/iter" in out and "target (issue 7)" in out
     if case == "lm":
         assert "training tokens/s" in out
+
+
+def test_rnn_budget_lines_compare_the_products_with_what_the_target_leaves():
+    bench = load("bench_rnn")
+    results = {"numpy": {"median_us": 150e3, "min_us": 140e3},
+               "kusari": {"median_us": 210e3, "min_us": 190e3},
+               "torch": {"median_us": 280e3, "min_us": 210e3}}
+    median, best = bench.budget_lines(results, "lm")
+    # 280 ms / 1.4 = 200 ms allowed; the products take 150 ms of it.
+    assert median.startswith("median: target 200.0 ms/iter; products alone 150.0 ms (75% of it)")
+    assert "leaving 50.0 ms" in median and "kusari spends 60.0 ms beyond the products" in median
+    assert "target 150.0 ms/iter; products alone 140.0 ms (93% of it)" in best
+    assert bench.budget_lines({"kusari": results["kusari"]}, "lm") == []

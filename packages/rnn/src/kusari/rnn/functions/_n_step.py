@@ -51,6 +51,7 @@ import numpy
 
 from kusari import _config, _parallel
 from kusari.function_node import FunctionNode
+from kusari.rnn.functions import _sequence_groups
 from kusari.utils import type_check
 from kusari.variable import Variable
 
@@ -171,6 +172,7 @@ class NStepRNNFunction(FunctionNode):
         hy = xp.empty_like(hx)
         cy = xp.empty_like(cx) if cx is not None else None
         self._saved = []
+        groups = _sequence_groups.plan(xp, batches, offsets, n_dir)
         for layer in range(self.n_layers):
             # Masks and input projections direction by direction (the random
             # draws in Chainer's order), then the time loops, which are
@@ -191,10 +193,15 @@ class NStepRNNFunction(FunctionNode):
                 XW = inp @ Wx.T
                 XW += bx
                 prepared.append((inp, mask, Wx, Wh, bh, XW))
-            loops = [functools.partial(cell.forward, xp, XW, Wh, bh, hx[layer * n_dir + d],
-                                       None if cx is None else cx[layer * n_dir + d],
-                                       batches, offsets, reverse=(d == 1))
-                     for d, (_, _, _, Wh, bh, XW) in enumerate(prepared)]
+            if groups is None:
+                loops = [functools.partial(cell.forward, xp, XW, Wh, bh, hx[layer * n_dir + d],
+                                           None if cx is None else cx[layer * n_dir + d],
+                                           batches, offsets, reverse=(d == 1))
+                         for d, (_, _, _, Wh, bh, XW) in enumerate(prepared)]
+            else:  # one direction, a wide batch: groups of sequences side by side
+                _, _, _, Wh, bh, XW = prepared[0]
+                loops = [functools.partial(_sequence_groups.forward, cell, xp, groups, XW, Wh, bh,
+                                           hx[layer], None if cx is None else cx[layer], False)]
             with blas_single_thread(xp):
                 results = _run_directions(xp, loops, X.shape[0] * H)
             saved_layer = []
@@ -249,12 +256,17 @@ class NStepRNNFunction(FunctionNode):
         need_x = any(i >= n_head + 2 * n_w for i in indexes)
         for layer in reversed(range(self.n_layers)):
             g_in = None
-            loops = [functools.partial(cell.backward, xp, state,
-                                       gY if n_dir == 1 else gY[:, d * H:(d + 1) * H],
-                                       ghy[layer * n_dir + d],
-                                       None if gcx is None else gcy[layer * n_dir + d],
-                                       Wh, batches, offsets, reverse=(d == 1))
-                     for d, (_, _, _, Wh, state) in enumerate(self._saved[layer])]
+            loops = []
+            for d, (_, _, _, Wh, state) in enumerate(self._saved[layer]):
+                gYd = gY if n_dir == 1 else gY[:, d * H:(d + 1) * H]
+                gh_d = ghy[layer * n_dir + d]
+                gc_d = None if gcx is None else gcy[layer * n_dir + d]
+                if isinstance(state, _sequence_groups.GroupedState):
+                    loops.append(functools.partial(_sequence_groups.backward, cell, xp, state, gYd,
+                                                   gh_d, gc_d, Wh, d == 1))
+                else:
+                    loops.append(functools.partial(cell.backward, xp, state, gYd, gh_d, gc_d,
+                                                   Wh, batches, offsets, reverse=(d == 1)))
             with blas_single_thread(xp):
                 results = _run_directions(xp, loops, N * H)
             for d in range(n_dir):

@@ -104,6 +104,17 @@ def set_threads(n: int) -> None:
         old.shutdown(wait=False)
 
 
+def _forget_pool_after_fork() -> None:
+    # A forked child has none of the parent's threads: the inherited pool
+    # would accept work that no thread ever runs.  The child builds its own.
+    _state["pool"] = None
+    _local.inside = False
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool_after_fork)
+
+
 def _pool(n: int) -> ThreadPoolExecutor:
     pool = _state["pool"]
     if pool is None or pool._max_workers < n - 1:

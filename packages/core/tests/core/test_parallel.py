@@ -151,3 +151,30 @@ def test_elementwise_updates_are_bitwise_the_same_split_over_threads(use_threads
     np.testing.assert_array_equal(results[0], p0 - g * np.float32(0.1))
     np.testing.assert_array_equal(results[0], results[1])
     np.testing.assert_array_equal(results[0], results[2])
+
+
+def _child_sums(queue):
+    out = np.zeros(100)
+
+    def fill(start, stop):
+        out[start:stop] = np.arange(start, stop)
+
+    _parallel.for_ranges(fill, 100, grain=10)
+    queue.put(float(out.sum()))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_builds_its_own_pool(use_threads):
+    import multiprocessing
+
+    use_threads(2)
+    _parallel.for_ranges(lambda s, e: None, 100, grain=10)  # the parent's pool now exists
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child_sums, args=(queue,))
+    child.start()
+    child.join(timeout=30)
+    if child.is_alive():
+        child.kill()
+    assert child.exitcode == 0, "the child hung or failed using the inherited pool"
+    assert queue.get(timeout=5) == sum(range(100))

@@ -1,6 +1,4 @@
 """kusari-cuda: its plugin entry point, and the cupy backend (with and without CuPy)."""
-import importlib
-import importlib.metadata
 import subprocess
 import sys
 import types
@@ -11,37 +9,18 @@ import pytest
 import kusari
 from kusari import backend, plugins
 from kusari.cuda_backend import CupyBackend, CupyDevice
+from kusari.testing import plugin_checks
 
 
 @pytest.fixture(autouse=True)
 def fresh_plugins():
-    plugins.reset()
-    yield
-    plugins.reset()
+    with plugin_checks.fresh_plugin_state():
+        yield
 
 
-def test_entry_point_is_declared_by_this_distribution():
-    (ep,) = importlib.metadata.entry_points(group="kusari", name="cuda")
-    assert ep.value == "kusari.cuda_backend._plugin"
-    assert ep.dist.name == "kusari-cuda"
-
-
-def test_plugin_is_registered_under_its_entry_point_name():
-    plugin = plugins.get_plugin_manager().get_plugin("cuda")
-    assert plugin is importlib.import_module("kusari.cuda_backend._plugin")
-    (row,) = [row for row in plugins.list_plugins() if row["name"] == "cuda"]
-    about = importlib.import_module("kusari.cuda_backend.__about__")
-    assert (row["distribution"], row["version"]) == ("kusari-cuda", about.__version__)
-    assert "kusari_register_backends" in row["hooks"]
-    assert plugins.plugin_failures() == []
-
-
-def test_disabling_the_plugin_by_name_removes_it(monkeypatch):
-    monkeypatch.setenv("KUSARI_DISABLED_PLUGINS", "cuda")
-    pm = plugins.get_plugin_manager()
-    assert pm.get_plugin("cuda") is None
-    assert pm.is_blocked("cuda")
-    assert "cuda" not in [row["name"] for row in plugins.list_plugins()]
+def test_the_plugin_is_declared_registered_and_can_be_disabled():
+    plugin_checks.check_plugin("cuda", "kusari.cuda_backend._plugin", "kusari-cuda",
+                               about_module="kusari.cuda_backend.__about__", hooks=["kusari_register_backends"])
 
 
 # --- the cupy backend ----------------------------------------------------------

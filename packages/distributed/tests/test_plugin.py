@@ -1,35 +1,14 @@
 """kusari-distributed's plugin: its entry point is declared, discovered and registered."""
-import importlib
-import importlib.metadata
-
-import pytest
-
-from kusari import plugins
+from kusari.testing import plugin_checks
 
 
-@pytest.fixture(autouse=True)
-def fresh_plugins():
-    plugins.reset()
-    yield
-    plugins.reset()
-
-
-def test_entry_point_is_declared_by_this_distribution():
-    (ep,) = importlib.metadata.entry_points(group="kusari", name="distributed")
-    assert ep.value == "kusari.distributed._plugin"
-    assert ep.dist.name == "kusari-distributed"
-
-
-def test_plugin_is_registered_under_its_entry_point_name():
-    plugin = plugins.get_plugin_manager().get_plugin("distributed")
-    assert plugin is importlib.import_module("kusari.distributed._plugin")
-    (row,) = [row for row in plugins.list_plugins() if row["name"] == "distributed"]
-    about = importlib.import_module("kusari.distributed.__about__")
-    assert (row["distribution"], row["version"]) == ("kusari-distributed", about.__version__)
-    assert plugins.plugin_failures() == []
+def test_the_plugin_is_declared_registered_and_can_be_disabled():
+    plugin_checks.check_plugin("distributed", "kusari.distributed._plugin", "kusari-distributed",
+                               about_module="kusari.distributed.__about__",
+                               hooks=["kusari_register_extensions", "kusari_register_triggers"])
 
 
 def test_kusari_distributed_resolves_through_the_core_namespace():
     import kusari
 
-    assert kusari.distributed.__version__ == importlib.metadata.version("kusari-distributed")
+    plugin_checks.check_module_version(kusari.distributed, "kusari-distributed")

@@ -1,47 +1,27 @@
 """kusari-rnn's plugin: its entry point is declared, discovered and registered."""
 import importlib
-import importlib.metadata
 
 import pytest
 
 from kusari import plugins
+from kusari.testing import plugin_checks
 
 
 @pytest.fixture(autouse=True)
 def fresh_plugins():
-    plugins.reset()
-    yield
-    plugins.reset()
+    with plugin_checks.fresh_plugin_state():
+        yield
 
 
-def test_entry_point_is_declared_by_this_distribution():
-    (ep,) = importlib.metadata.entry_points(group="kusari", name="rnn")
-    assert ep.value == "kusari.rnn._plugin"
-    assert ep.dist.name == "kusari-rnn"
-
-
-def test_plugin_is_registered_under_its_entry_point_name():
-    plugin = plugins.get_plugin_manager().get_plugin("rnn")
-    assert plugin is importlib.import_module("kusari.rnn._plugin")
-    (row,) = [row for row in plugins.list_plugins() if row["name"] == "rnn"]
-    about = importlib.import_module("kusari.rnn.__about__")
-    assert (row["distribution"], row["version"]) == ("kusari-rnn", about.__version__)
-    assert "kusari_register_functions" in row["hooks"]
-    assert plugins.plugin_failures() == []
-
-
-def test_disabling_the_plugin_by_name_removes_it(monkeypatch):
-    monkeypatch.setenv("KUSARI_DISABLED_PLUGINS", "rnn")
-    pm = plugins.get_plugin_manager()
-    assert pm.get_plugin("rnn") is None
-    assert pm.is_blocked("rnn")
-    assert "rnn" not in [row["name"] for row in plugins.list_plugins()]
+def test_the_plugin_is_declared_registered_and_can_be_disabled():
+    plugin_checks.check_plugin("rnn", "kusari.rnn._plugin", "kusari-rnn",
+                               about_module="kusari.rnn.__about__", hooks=["kusari_register_functions"])
 
 
 def test_kusari_rnn_resolves_through_the_core_namespace():
     import kusari
 
-    assert kusari.rnn.__version__ == importlib.metadata.version("kusari-rnn")
+    plugin_checks.check_module_version(kusari.rnn, "kusari-rnn")
 
 
 def test_functions_links_and_updater_resolve_through_the_core_namespaces():

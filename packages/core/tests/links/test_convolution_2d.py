@@ -8,15 +8,12 @@ import kusari
 from kusari import initializers
 from kusari.functions.connection.convolution_2d import convolution_2d
 from kusari.links.connection.convolution_2d import Convolution2D
-from kusari.serializers import load_npz, save_npz
 
 
-def test_parameter_names_shapes_and_default_initialisation():
+def test_parameter_names_shapes_and_default_initialisation(conv_links):
     numpy.random.seed(0)
     conv = Convolution2D(20, 30, (3, 2), groups=2)
-    assert conv.W.shape == (30, 10, 3, 2) and conv.W.dtype == numpy.float32
-    assert conv.b.shape == (30,) and (conv.b.array == 0).all()
-    assert [n for n, _ in conv.namedparams()] == ["/W", "/b"]
+    conv_links.check_default_parameters(conv, (30, 10, 3, 2), 30)
     # LeCunNormal: N(0, 1 / fan_in), fan_in = 10 * 3 * 2
     assert abs(float(conv.W.array.std()) - (1 / 60) ** 0.5) < 0.01
     assert (conv.stride, conv.pad, conv.dilate) == ((1, 1), (0, 0), (1, 1))
@@ -35,17 +32,12 @@ def test_two_argument_shorthand_infers_in_channels_from_the_first_input(conv):
 
 @given(st.integers(1, 2), st.sampled_from([1, 2]), st.integers(1, 2), st.integers(1, 2),
        st.integers(0, 1), st.integers(1, 2), st.booleans(), st.randoms(use_true_random=False))
-def test_forward_equals_the_function_with_the_links_parameters(batch, groups, ksize, stride, pad, dilate,
-                                                              nobias, rnd):
-    rng = numpy.random.RandomState(rnd.randint(0, 2 ** 31))
+def test_forward_equals_the_function_with_the_links_parameters(conv_links, batch, groups, ksize, stride, pad,
+                                                              dilate, nobias, rnd):
     conv = Convolution2D(2 * groups, 2 * groups, ksize, stride, pad, nobias,
                          initial_bias=initializers.Normal(1.0), dilate=dilate, groups=groups)
-    x = rng.randn(batch, 2 * groups, 5, 4).astype(numpy.float32)
-    y = conv(x)
-    expected = convolution_2d(x, conv.W.array, None if nobias else conv.b.array, stride, pad,
-                              dilate=dilate, groups=groups)
-    assert y.dtype == numpy.float32
-    numpy.testing.assert_allclose(y.array, expected.array, rtol=1e-6, atol=1e-6)
+    conv_links.check_forward_equals_function(conv, rnd, (batch, 2 * groups, 5, 4), nobias, convolution_2d,
+                                             stride, pad, dilate=dilate, groups=groups)
 
 
 def test_one_by_one_kernel_is_a_channel_mix_plus_bias():
@@ -58,34 +50,27 @@ def test_one_by_one_kernel_is_a_channel_mix_plus_bias():
     numpy.testing.assert_allclose(y.array, expected, rtol=1e-5, atol=1e-6)
 
 
-def test_initializers_and_nobias():
+def test_initializers_and_nobias(conv_links):
     W = numpy.arange(12, dtype=numpy.float32).reshape(2, 3, 2, 1)
-    conv = Convolution2D(3, 2, (2, 1), nobias=True, initialW=W)
-    assert conv.b is None and [n for n, _ in conv.namedparams()] == ["/W"]
-    numpy.testing.assert_array_equal(conv.W.array, W)
+    conv_links.check_nobias_link_keeps_initial_W(Convolution2D(3, 2, (2, 1), nobias=True, initialW=W), W)
     const = Convolution2D(1, 2, 2, initialW=0.5, initial_bias=initializers.One())
     assert (const.W.array == 0.5).all() and (const.b.array == 1).all()
 
 
-def test_gradients_reach_the_parameters():
+def test_gradients_reach_the_parameters(conv_links):
     conv = Convolution2D(2, 3, 2)
     x = numpy.random.RandomState(0).randn(2, 2, 3, 3).astype(numpy.float32)
-    loss = kusari.functions.sum(conv(x))
-    conv.cleargrads()
-    loss.backward()
+    conv_links.backward_of_sum(conv, x)
     # d sum / d b = number of output pixels per channel; d sum / d W = sums of input windows.
     numpy.testing.assert_allclose(conv.b.grad, [8, 8, 8])
     windows = sum(x[:, :, i:i + 2, j:j + 2] for i in range(2) for j in range(2)).sum(axis=0)
     numpy.testing.assert_allclose(conv.W.grad, numpy.broadcast_to(windows, (3, 2, 2, 2)), rtol=1e-5)
 
 
-def test_npz_round_trip_into_a_lazy_link(tmp_path):
+def test_npz_round_trip_into_a_lazy_link(conv_links, tmp_path):
     conv = Convolution2D(3, 4, 2, initial_bias=initializers.Normal(1.0))
-    save_npz(tmp_path / "conv.npz", conv)
     loaded = Convolution2D(4, 2)
-    load_npz(tmp_path / "conv.npz", loaded)
-    numpy.testing.assert_array_equal(loaded.W.array, conv.W.array)
-    numpy.testing.assert_array_equal(loaded.b.array, conv.b.array)
+    conv_links.check_npz_round_trip(conv, loaded, tmp_path)
     x = numpy.ones((1, 3, 3, 3), numpy.float32)
     numpy.testing.assert_array_equal(loaded(x).array, conv(x).array)
 

@@ -8,7 +8,6 @@ import kusari
 from kusari import initializers
 from kusari.functions.connection.convolution_nd import convolution_nd
 from kusari.links.connection.convolution_nd import Convolution1D, Convolution3D, ConvolutionND
-from kusari.serializers import load_npz, save_npz
 
 # (make a link from (in_channels, out_channels, ksize, **kwargs), its ndim)
 LINKS = [
@@ -21,11 +20,9 @@ LINKS = [
 
 
 @pytest.mark.parametrize(("make", "ndim"), LINKS)
-def test_parameter_names_shapes_and_lazy_in_channels(make, ndim):
+def test_parameter_names_shapes_and_lazy_in_channels(conv_links, make, ndim):
     conv = make(6, 4, 2, groups=2)
-    assert conv.W.shape == (4, 3) + (2,) * ndim and conv.W.dtype == numpy.float32
-    assert conv.b.shape == (4,) and (conv.b.array == 0).all()
-    assert [n for n, _ in conv.namedparams()] == ["/W", "/b"]
+    conv_links.check_default_parameters(conv, (4, 3) + (2,) * ndim, 4)
     assert conv.ksize == (2,) * ndim and conv.dilate == (1,) * ndim
     lazy = make(None, 4, 2)
     assert lazy.W.array is None and lazy.b.shape == (4,)
@@ -48,18 +45,13 @@ def test_default_initialisation_is_lecun_normal():
 
 @given(st.sampled_from(LINKS), st.sampled_from([1, 2]), st.integers(1, 2), st.integers(0, 1),
        st.integers(1, 2), st.booleans(), st.booleans(), st.randoms(use_true_random=False))
-def test_forward_equals_the_function_with_the_links_parameters(link, groups, stride, pad, dilate, cover_all,
-                                                              nobias, rnd):
+def test_forward_equals_the_function_with_the_links_parameters(conv_links, link, groups, stride, pad, dilate,
+                                                              cover_all, nobias, rnd):
     make, ndim = link
-    rng = numpy.random.RandomState(rnd.randint(0, 2 ** 31))
     conv = make(2 * groups, 2 * groups, 2, stride=stride, pad=pad, nobias=nobias,
                 initial_bias=initializers.Normal(1.0), cover_all=cover_all, dilate=dilate, groups=groups)
-    x = rng.randn(2, 2 * groups, *(4,) * ndim).astype(numpy.float32)
-    y = conv(x)
-    expected = convolution_nd(x, conv.W.array, None if nobias else conv.b.array, stride, pad,
-                              cover_all=cover_all, dilate=dilate, groups=groups)
-    assert y.dtype == numpy.float32
-    numpy.testing.assert_allclose(y.array, expected.array, rtol=1e-6, atol=1e-6)
+    conv_links.check_forward_equals_function(conv, rnd, (2, 2 * groups) + (4,) * ndim, nobias, convolution_nd,
+                                             stride, pad, cover_all=cover_all, dilate=dilate, groups=groups)
 
 
 def test_one_kernel_tap_is_a_channel_mix_plus_bias():
@@ -73,26 +65,18 @@ def test_one_kernel_tap_is_a_channel_mix_plus_bias():
 
 
 @pytest.mark.parametrize(("make", "ndim"), LINKS)
-def test_initializers_nobias_and_npz_round_trip(make, ndim, tmp_path):
+def test_initializers_nobias_and_npz_round_trip(conv_links, make, ndim, tmp_path):
     W = numpy.arange(2 * 3 * 2 ** ndim, dtype=numpy.float32).reshape((2, 3) + (2,) * ndim)
-    conv = make(3, 2, 2, nobias=True, initialW=W)
-    assert conv.b is None and [n for n, _ in conv.namedparams()] == ["/W"]
-    numpy.testing.assert_array_equal(conv.W.array, W)
+    conv_links.check_nobias_link_keeps_initial_W(make(3, 2, 2, nobias=True, initialW=W), W)
     biased = make(3, 2, 2, initialW=0.5, initial_bias=initializers.Normal(1.0))
     assert (biased.W.array == 0.5).all()
-    save_npz(tmp_path / "conv.npz", biased)
-    loaded = make(None, 2, 2)
-    load_npz(tmp_path / "conv.npz", loaded)
-    numpy.testing.assert_array_equal(loaded.W.array, biased.W.array)
-    numpy.testing.assert_array_equal(loaded.b.array, biased.b.array)
+    conv_links.check_npz_round_trip(biased, make(None, 2, 2), tmp_path)
 
 
-def test_gradients_reach_the_parameters():
+def test_gradients_reach_the_parameters(conv_links):
     conv = Convolution1D(2, 3, 2)
     x = numpy.random.RandomState(0).randn(2, 2, 4).astype(numpy.float32)
-    loss = kusari.functions.sum(conv(x))
-    conv.cleargrads()
-    loss.backward()
+    conv_links.backward_of_sum(conv, x)
     numpy.testing.assert_allclose(conv.b.grad, [6, 6, 6])   # 2 samples x 3 output positions
     windows = numpy.stack([x[:, :, 0:3].sum(axis=(0, 2)), x[:, :, 1:4].sum(axis=(0, 2))], axis=-1)
     numpy.testing.assert_allclose(conv.W.grad, numpy.broadcast_to(windows, (3, 2, 2)), rtol=1e-5)

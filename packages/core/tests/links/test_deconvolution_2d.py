@@ -4,19 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import kusari
 from kusari import initializers
 from kusari.functions.connection.deconvolution_2d import deconvolution_2d
 from kusari.links.connection.deconvolution_2d import Deconvolution2D
-from kusari.serializers import load_npz, save_npz
 
 
-def test_parameter_names_shapes_and_default_initialisation():
+def test_parameter_names_shapes_and_default_initialisation(conv_links):
     numpy.random.seed(0)
     deconv = Deconvolution2D(40, 20, (3, 2), groups=2)
-    assert deconv.W.shape == (40, 10, 3, 2) and deconv.W.dtype == numpy.float32
-    assert deconv.b.shape == (20,) and (deconv.b.array == 0).all()
-    assert [n for n, _ in deconv.namedparams()] == ["/W", "/b"]
+    conv_links.check_default_parameters(deconv, (40, 10, 3, 2), 20)
     # LeCunNormal: fan_in is W.shape[1] * kh * kw
     assert abs(float(deconv.W.array.std()) - (1 / 60) ** 0.5) < 0.01
     assert (deconv.stride, deconv.pad, deconv.dilate, deconv.outsize) == ((1, 1), (0, 0), (1, 1), (None, None))
@@ -37,17 +33,12 @@ def test_outsize_picks_the_output_size():
 
 @given(st.integers(1, 2), st.sampled_from([1, 2]), st.integers(2, 3), st.integers(1, 2),
        st.integers(0, 1), st.integers(1, 2), st.booleans(), st.randoms(use_true_random=False))
-def test_forward_equals_the_function_with_the_links_parameters(batch, groups, ksize, stride, pad, dilate,
-                                                              nobias, rnd):
-    rng = numpy.random.RandomState(rnd.randint(0, 2 ** 31))
+def test_forward_equals_the_function_with_the_links_parameters(conv_links, batch, groups, ksize, stride, pad,
+                                                              dilate, nobias, rnd):
     deconv = Deconvolution2D(2 * groups, 2 * groups, ksize, stride, pad, nobias,
                              initial_bias=initializers.Normal(1.0), dilate=dilate, groups=groups)
-    x = rng.randn(batch, 2 * groups, 3, 2).astype(numpy.float32)
-    y = deconv(x)
-    expected = deconvolution_2d(x, deconv.W.array, None if nobias else deconv.b.array, stride, pad,
-                                dilate=dilate, groups=groups)
-    assert y.dtype == numpy.float32
-    numpy.testing.assert_allclose(y.array, expected.array, rtol=1e-6, atol=1e-6)
+    conv_links.check_forward_equals_function(deconv, rnd, (batch, 2 * groups, 3, 2), nobias, deconvolution_2d,
+                                             stride, pad, dilate=dilate, groups=groups)
 
 
 def test_stride_equal_to_ksize_tiles_the_kernel():
@@ -60,26 +51,18 @@ def test_stride_equal_to_ksize_tiles_the_kernel():
     numpy.testing.assert_allclose(y.array, tiles + b[:, None, None], rtol=1e-5, atol=1e-6)
 
 
-def test_initializers_nobias_and_npz_round_trip(tmp_path):
+def test_initializers_nobias_and_npz_round_trip(conv_links, tmp_path):
     W = numpy.arange(12, dtype=numpy.float32).reshape(3, 2, 2, 1)
-    deconv = Deconvolution2D(3, 2, (2, 1), nobias=True, initialW=W)
-    assert deconv.b is None and [n for n, _ in deconv.namedparams()] == ["/W"]
-    numpy.testing.assert_array_equal(deconv.W.array, W)
+    conv_links.check_nobias_link_keeps_initial_W(Deconvolution2D(3, 2, (2, 1), nobias=True, initialW=W), W)
     biased = Deconvolution2D(3, 2, 2, initialW=0.5, initial_bias=initializers.Normal(1.0))
     assert (biased.W.array == 0.5).all()
-    save_npz(tmp_path / "deconv.npz", biased)
-    loaded = Deconvolution2D(2, 2)
-    load_npz(tmp_path / "deconv.npz", loaded)
-    numpy.testing.assert_array_equal(loaded.W.array, biased.W.array)
-    numpy.testing.assert_array_equal(loaded.b.array, biased.b.array)
+    conv_links.check_npz_round_trip(biased, Deconvolution2D(2, 2), tmp_path)
 
 
-def test_gradients_reach_the_parameters():
+def test_gradients_reach_the_parameters(conv_links):
     deconv = Deconvolution2D(2, 3, 2)
     x = numpy.random.RandomState(0).randn(2, 2, 2, 2).astype(numpy.float32)
-    loss = kusari.functions.sum(deconv(x))
-    deconv.cleargrads()
-    loss.backward()
+    conv_links.backward_of_sum(deconv, x)
     numpy.testing.assert_allclose(deconv.b.grad, [18, 18, 18])   # 2 samples x 3 x 3 pixels
     numpy.testing.assert_allclose(deconv.W.grad, numpy.broadcast_to(
         x.sum(axis=(0, 2, 3))[:, None, None, None], (2, 3, 2, 2)), rtol=1e-5)

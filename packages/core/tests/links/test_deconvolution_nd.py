@@ -4,11 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import kusari
 from kusari import initializers
 from kusari.functions.connection.deconvolution_nd import deconvolution_nd
 from kusari.links.connection.deconvolution_nd import Deconvolution1D, Deconvolution3D, DeconvolutionND
-from kusari.serializers import load_npz, save_npz
 
 # (make a link from (in_channels, out_channels, ksize, **kwargs), its ndim)
 LINKS = [
@@ -21,11 +19,9 @@ LINKS = [
 
 
 @pytest.mark.parametrize(("make", "ndim"), LINKS)
-def test_parameter_names_shapes_and_lazy_in_channels(make, ndim):
+def test_parameter_names_shapes_and_lazy_in_channels(conv_links, make, ndim):
     deconv = make(6, 4, 2, groups=2)
-    assert deconv.W.shape == (6, 2) + (2,) * ndim and deconv.W.dtype == numpy.float32
-    assert deconv.b.shape == (4,) and (deconv.b.array == 0).all()
-    assert [n for n, _ in deconv.namedparams()] == ["/W", "/b"]
+    conv_links.check_default_parameters(deconv, (6, 2) + (2,) * ndim, 4)
     lazy = make(None, 4, 2, stride=2)
     assert lazy.W.array is None and lazy.b.shape == (4,)
     y = lazy(numpy.ones((2, 5) + (3,) * ndim, numpy.float32))
@@ -42,17 +38,13 @@ def test_nd_two_argument_shorthand_and_outsize():
 
 @given(st.sampled_from(LINKS), st.sampled_from([1, 2]), st.integers(1, 2), st.integers(0, 1),
        st.integers(1, 2), st.booleans(), st.randoms(use_true_random=False))
-def test_forward_equals_the_function_with_the_links_parameters(link, groups, stride, pad, dilate, nobias, rnd):
+def test_forward_equals_the_function_with_the_links_parameters(conv_links, link, groups, stride, pad, dilate,
+                                                              nobias, rnd):
     make, ndim = link
-    rng = numpy.random.RandomState(rnd.randint(0, 2 ** 31))
     deconv = make(2 * groups, 2 * groups, 2, stride=stride, pad=pad, nobias=nobias,
                   initial_bias=initializers.Normal(1.0), dilate=dilate, groups=groups)
-    x = rng.randn(2, 2 * groups, *(3,) * ndim).astype(numpy.float32)
-    y = deconv(x)
-    expected = deconvolution_nd(x, deconv.W.array, None if nobias else deconv.b.array, stride, pad,
-                                dilate=dilate, groups=groups)
-    assert y.dtype == numpy.float32
-    numpy.testing.assert_allclose(y.array, expected.array, rtol=1e-6, atol=1e-6)
+    conv_links.check_forward_equals_function(deconv, rnd, (2, 2 * groups) + (3,) * ndim, nobias,
+                                             deconvolution_nd, stride, pad, dilate=dilate, groups=groups)
 
 
 def test_stride_equal_to_ksize_tiles_the_kernel():
@@ -66,26 +58,18 @@ def test_stride_equal_to_ksize_tiles_the_kernel():
 
 
 @pytest.mark.parametrize(("make", "ndim"), LINKS)
-def test_initializers_nobias_and_npz_round_trip(make, ndim, tmp_path):
+def test_initializers_nobias_and_npz_round_trip(conv_links, make, ndim, tmp_path):
     W = numpy.arange(3 * 2 * 2 ** ndim, dtype=numpy.float32).reshape((3, 2) + (2,) * ndim)
-    deconv = make(3, 2, 2, nobias=True, initialW=W)
-    assert deconv.b is None and [n for n, _ in deconv.namedparams()] == ["/W"]
-    numpy.testing.assert_array_equal(deconv.W.array, W)
+    conv_links.check_nobias_link_keeps_initial_W(make(3, 2, 2, nobias=True, initialW=W), W)
     biased = make(3, 2, 2, initialW=0.5, initial_bias=initializers.Normal(1.0))
     assert (biased.W.array == 0.5).all()
-    save_npz(tmp_path / "deconv.npz", biased)
-    loaded = make(None, 2, 2)
-    load_npz(tmp_path / "deconv.npz", loaded)
-    numpy.testing.assert_array_equal(loaded.W.array, biased.W.array)
-    numpy.testing.assert_array_equal(loaded.b.array, biased.b.array)
+    conv_links.check_npz_round_trip(biased, make(None, 2, 2), tmp_path)
 
 
-def test_gradients_reach_the_parameters():
+def test_gradients_reach_the_parameters(conv_links):
     deconv = Deconvolution1D(2, 3, 2)
     x = numpy.random.RandomState(0).randn(2, 2, 4).astype(numpy.float32)
-    loss = kusari.functions.sum(deconv(x))
-    deconv.cleargrads()
-    loss.backward()
+    conv_links.backward_of_sum(deconv, x)
     numpy.testing.assert_allclose(deconv.b.grad, [10, 10, 10])   # 2 samples x 5 output positions
     # every kernel tap sees every input value once
     numpy.testing.assert_allclose(deconv.W.grad, numpy.broadcast_to(x.sum(axis=(0, 2))[:, None, None],

@@ -1,14 +1,17 @@
 """``Convolution2D``: the 2-D convolution layer."""
 from __future__ import annotations
 
-from kusari import initializers
 from kusari.functions.connection.convolution_2d import convolution_2d
-from kusari.link import Link
-from kusari.links.connection.convolution_nd import as_tuple, bias_parameter, check_bias_size, check_groups
-from kusari.variable import Parameter, as_array
+from kusari.links.connection._convolution_base import (
+    ConvolutionLinkBase,
+    as_tuple,
+    convolution_specs,
+    weight_channels,
+)
+from kusari.variable import as_array
 
 
-class Convolution2D(Link):
+class Convolution2D(ConvolutionLinkBase):
     """2-D convolution layer over inputs of shape ``(N, C, H, W)``.
 
     Args:
@@ -42,25 +45,10 @@ class Convolution2D(Link):
 
     def __init__(self, in_channels, out_channels, ksize=None, stride=1, pad=0, nobias=False,
                  initialW=None, initial_bias=None, *, dilate=1, groups=1):
-        super().__init__()
-        if ksize is None:
-            in_channels, out_channels, ksize = None, in_channels, out_channels
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.ksize = ksize
+        super().__init__(2, in_channels, out_channels, ksize, nobias, initialW, initial_bias, groups)
         self.stride = as_tuple(stride, 2)
         self.pad = as_tuple(pad, 2)
         self.dilate = as_tuple(dilate, 2)
-        self.groups = int(groups)
-        with self.init_scope():
-            self.W = Parameter(initializers._get_initializer(initialW))
-            if in_channels is not None:
-                self._initialize_params(in_channels)
-            self.b = bias_parameter(nobias, initial_bias, out_channels)
-
-    def _initialize_params(self, in_channels):
-        check_groups("Convolution2D", in_channels, self.out_channels, self.groups)
-        self.W.initialize((self.out_channels, in_channels // self.groups) + as_tuple(self.ksize, 2))
 
     @classmethod
     def from_params(cls, W, b=None, stride=1, pad=0, nobias=False, *, dilate=1, groups=1):
@@ -73,25 +61,12 @@ class Convolution2D(Link):
             >>> conv.in_channels, conv.out_channels, conv.ksize
             (2, 4, (3, 2))
         """
-        out_channels, in_per_group, kh, kw = W.shape
-        check_bias_size("Convolution2D", b, out_channels)
-        return cls(in_per_group * groups, out_channels, (kh, kw), stride, pad, nobias,
+        in_channels, out_channels, ksize = weight_channels(cls.__name__, W, b, groups)
+        return cls(in_channels, out_channels, ksize, stride, pad, nobias,
                    initialW=as_array(W), initial_bias=as_array(b), dilate=dilate, groups=groups)
 
-    @property
-    def printable_specs(self):
-        yield "in_channels", self.in_channels
-        yield "out_channels", self.out_channels
-        yield "ksize", self.ksize
-        yield "stride", self.stride
-        yield "pad", self.pad
-        yield "nobias", self.b is None
-        yield "dilate", self.dilate
-        yield "groups", self.groups
+    printable_specs = convolution_specs
 
-    def forward(self, x):
-        """Convolve ``x`` of shape ``(N, C, H, W)``."""
-        if self.W._data is None:
-            self._initialize_params(x.shape[1])
+    def _apply(self, x):
         return convolution_2d(x, self.W, self.b, self.stride, self.pad, dilate=self.dilate,
                               groups=self.groups)

@@ -1,41 +1,17 @@
 """``ConvolutionND`` and its 1-D / 3-D shorthands: N-dimensional convolution layers."""
 from __future__ import annotations
 
-from kusari import initializers
 from kusari.functions.connection.convolution_nd import convolution_nd
-from kusari.link import Link
-from kusari.variable import Parameter, as_array
+from kusari.links.connection._convolution_base import (
+    ConvolutionLinkBase,
+    as_tuple,
+    convolution_specs,
+    weight_channels,
+)
+from kusari.variable import as_array
 
 
-def as_tuple(value, ndim: int) -> tuple:
-    """``value`` as an ``ndim``-tuple (an int is repeated; a sequence is kept)."""
-    if hasattr(value, "__getitem__"):
-        return tuple(value)
-    return (value,) * ndim
-
-
-def check_groups(link: str, in_channels: int, out_channels: int, groups: int) -> None:
-    """Both channel counts must split evenly into ``groups`` (Chainer raises ValueError too)."""
-    for arg, channels in (("out_channels", out_channels), ("in_channels", in_channels)):
-        if channels % groups:
-            raise ValueError(f"{link}: argument '{arg}' expected a multiple of groups={groups}, "
-                             f"got {channels}")
-
-
-def bias_parameter(nobias: bool, initial_bias, size):
-    """The bias Parameter (default 0), or None with ``nobias``."""
-    if nobias:
-        return None
-    return Parameter(initializers._get_initializer(0 if initial_bias is None else initial_bias), size)
-
-
-def check_bias_size(link: str, b, out_channels: int) -> None:
-    if b is not None and b.size != out_channels:
-        raise ValueError(f"{link}.from_params: argument 'b' expected {out_channels} elements "
-                         f"(out_channels of W), got {b.size}")
-
-
-class ConvolutionND(Link):
+class ConvolutionND(ConvolutionLinkBase):
     """N-dimensional convolution layer over inputs of shape ``(N, C, d_1, ..., d_ndim)``.
 
     Args:
@@ -69,26 +45,12 @@ class ConvolutionND(Link):
 
     def __init__(self, ndim, in_channels, out_channels, ksize=None, stride=1, pad=0, nobias=False,
                  initialW=None, initial_bias=None, cover_all=False, dilate=1, groups=1):
-        super().__init__()
-        if ksize is None:
-            in_channels, out_channels, ksize = None, in_channels, out_channels
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.ksize = as_tuple(ksize, ndim)
+        super().__init__(ndim, in_channels, out_channels, ksize, nobias, initialW, initial_bias, groups)
+        self.ksize = as_tuple(self.ksize, ndim)   # the N-D links keep ksize as a tuple
         self.stride = stride
         self.pad = pad
         self.cover_all = cover_all
         self.dilate = as_tuple(dilate, ndim)
-        self.groups = int(groups)
-        with self.init_scope():
-            self.W = Parameter(initializers._get_initializer(initialW))
-            if in_channels is not None:
-                self._initialize_params(in_channels)
-            self.b = bias_parameter(nobias, initial_bias, out_channels)
-
-    def _initialize_params(self, in_channels):
-        check_groups(type(self).__name__, in_channels, self.out_channels, self.groups)
-        self.W.initialize((self.out_channels, in_channels // self.groups) + self.ksize)
 
     @classmethod
     def from_params(cls, W, b=None, stride=1, pad=0, nobias=False, *, cover_all=False, dilate=1,
@@ -102,27 +64,14 @@ class ConvolutionND(Link):
             >>> conv.in_channels, conv.out_channels, conv.ksize
             (2, 4, (3,))
         """
-        out_channels, in_per_group, *ksize = W.shape
-        check_bias_size("ConvolutionND", b, out_channels)
-        return cls(len(ksize), in_per_group * groups, out_channels, tuple(ksize), stride, pad, nobias,
+        in_channels, out_channels, ksize = weight_channels(cls.__name__, W, b, groups)
+        return cls(len(ksize), in_channels, out_channels, ksize, stride, pad, nobias,
                    initialW=as_array(W), initial_bias=as_array(b), cover_all=cover_all, dilate=dilate,
                    groups=groups)
 
-    @property
-    def printable_specs(self):
-        yield "in_channels", self.in_channels
-        yield "out_channels", self.out_channels
-        yield "ksize", self.ksize
-        yield "stride", self.stride
-        yield "pad", self.pad
-        yield "nobias", self.b is None
-        yield "dilate", self.dilate
-        yield "groups", self.groups
+    printable_specs = convolution_specs
 
-    def forward(self, x):
-        """Convolve ``x`` of shape ``(N, C, d_1, ..., d_ndim)``."""
-        if self.W._data is None:
-            self._initialize_params(x.shape[1])
+    def _apply(self, x):
         return convolution_nd(x, self.W, self.b, self.stride, self.pad, cover_all=self.cover_all,
                               dilate=self.dilate, groups=self.groups)
 

@@ -1,14 +1,11 @@
 """``Deconvolution2D``: the 2-D transposed convolution layer."""
 from __future__ import annotations
 
-from kusari import initializers
 from kusari.functions.connection.deconvolution_2d import deconvolution_2d
-from kusari.link import Link
-from kusari.links.connection.convolution_nd import as_tuple, bias_parameter, check_groups
-from kusari.variable import Parameter
+from kusari.links.connection._convolution_base import ConvolutionLinkBase, as_tuple
 
 
-class Deconvolution2D(Link):
+class Deconvolution2D(ConvolutionLinkBase):
     """2-D transposed convolution (deconvolution) layer over ``(N, C, H, W)`` inputs.
 
     The output height is ``stride * (h - 1) + ksize - 2 * pad`` (likewise the
@@ -40,33 +37,17 @@ class Deconvolution2D(Link):
         (1, 2, 10, 10)
     """
 
+    transposed_weight = True   # W is (in_channels, out_channels // groups, *ksize)
+
     def __init__(self, in_channels, out_channels, ksize=None, stride=1, pad=0, nobias=False,
                  outsize=None, initialW=None, initial_bias=None, *, dilate=1, groups=1):
-        super().__init__()
-        if ksize is None:
-            in_channels, out_channels, ksize = None, in_channels, out_channels
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.ksize = ksize
+        super().__init__(2, in_channels, out_channels, ksize, nobias, initialW, initial_bias, groups)
         self.stride = as_tuple(stride, 2)
         self.pad = as_tuple(pad, 2)
         self.dilate = as_tuple(dilate, 2)
         self.outsize = (None, None) if outsize is None else outsize
-        self.groups = int(groups)
-        with self.init_scope():
-            self.W = Parameter(initializers._get_initializer(initialW))
-            if in_channels is not None:
-                self._initialize_params(in_channels)
-            self.b = bias_parameter(nobias, initial_bias, out_channels)
 
-    def _initialize_params(self, in_channels):
-        check_groups("Deconvolution2D", in_channels, self.out_channels, self.groups)
-        self.W.initialize((in_channels, self.out_channels // self.groups) + as_tuple(self.ksize, 2))
-
-    def forward(self, x):
-        """Transposed-convolve ``x`` of shape ``(N, C, H, W)``."""
-        if self.W._data is None:
-            self._initialize_params(x.shape[1])
+    def _apply(self, x):
         # Chainer keeps (None, None) for "compute it"; the function takes None.
         outsize = None if tuple(self.outsize) == (None, None) else self.outsize
         return deconvolution_2d(x, self.W, self.b, self.stride, self.pad, outsize, dilate=self.dilate,

@@ -1,14 +1,11 @@
 """``DeconvolutionND`` and its 1-D / 3-D shorthands: N-dimensional transposed convolution layers."""
 from __future__ import annotations
 
-from kusari import initializers
 from kusari.functions.connection.deconvolution_nd import deconvolution_nd
-from kusari.link import Link
-from kusari.links.connection.convolution_nd import as_tuple, bias_parameter, check_groups
-from kusari.variable import Parameter
+from kusari.links.connection._convolution_base import ConvolutionLinkBase, as_tuple
 
 
-class DeconvolutionND(Link):
+class DeconvolutionND(ConvolutionLinkBase):
     """N-dimensional transposed convolution (deconvolution) layer.
 
     Each spatial size grows to ``stride * (in - 1) + ksize - 2 * pad``
@@ -41,33 +38,18 @@ class DeconvolutionND(Link):
         (1, 2, 10, 10)
     """
 
+    transposed_weight = True   # W is (in_channels, out_channels // groups, *ksize)
+
     def __init__(self, ndim, in_channels, out_channels, ksize=None, stride=1, pad=0, nobias=False,
                  outsize=None, initialW=None, initial_bias=None, dilate=1, groups=1):
-        super().__init__()
-        if ksize is None:
-            in_channels, out_channels, ksize = None, in_channels, out_channels
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.ksize = as_tuple(ksize, ndim)
+        super().__init__(ndim, in_channels, out_channels, ksize, nobias, initialW, initial_bias, groups)
+        self.ksize = as_tuple(self.ksize, ndim)   # the N-D links keep ksize as a tuple
         self.stride = stride
         self.pad = pad
         self.outsize = outsize
         self.dilate = as_tuple(dilate, ndim)
-        self.groups = int(groups)
-        with self.init_scope():
-            self.W = Parameter(initializers._get_initializer(initialW))
-            if in_channels is not None:
-                self._initialize_params(in_channels)
-            self.b = bias_parameter(nobias, initial_bias, out_channels)
 
-    def _initialize_params(self, in_channels):
-        check_groups(type(self).__name__, in_channels, self.out_channels, self.groups)
-        self.W.initialize((in_channels, self.out_channels // self.groups) + self.ksize)
-
-    def forward(self, x):
-        """Transposed-convolve ``x`` of shape ``(N, C, d_1, ..., d_ndim)``."""
-        if self.W._data is None:
-            self._initialize_params(x.shape[1])
+    def _apply(self, x):
         return deconvolution_nd(x, self.W, self.b, self.stride, self.pad, outsize=self.outsize,
                                 dilate=self.dilate, groups=self.groups)
 

@@ -6,7 +6,7 @@ import numpy
 from kusari import initializers
 from kusari.functions.connection.depthwise_convolution_2d import depthwise_convolution_2d
 from kusari.link import Link
-from kusari.links.connection.convolution_nd import as_tuple
+from kusari.links.connection._convolution_base import as_tuple
 from kusari.variable import Parameter
 
 

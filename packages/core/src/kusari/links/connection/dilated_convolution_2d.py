@@ -1,14 +1,11 @@
 """``DilatedConvolution2D``: a 2-D convolution layer with a dilated kernel."""
 from __future__ import annotations
 
-from kusari import initializers
 from kusari.functions.connection.convolution_2d import convolution_2d
-from kusari.link import Link
-from kusari.links.connection.convolution_nd import as_tuple, bias_parameter
-from kusari.variable import Parameter
+from kusari.links.connection._convolution_base import ConvolutionLinkBase, as_tuple
 
 
-class DilatedConvolution2D(Link):
+class DilatedConvolution2D(ConvolutionLinkBase):
     """2-D convolution whose kernel taps are ``dilate`` pixels apart.
 
     The same layer as ``Convolution2D(..., dilate=d)`` with ``dilate`` as a
@@ -37,26 +34,10 @@ class DilatedConvolution2D(Link):
 
     def __init__(self, in_channels, out_channels, ksize=None, stride=1, pad=0, dilate=1, nobias=False,
                  initialW=None, initial_bias=None):
-        super().__init__()
-        if ksize is None:
-            in_channels, out_channels, ksize = None, in_channels, out_channels
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.ksize = ksize
+        super().__init__(2, in_channels, out_channels, ksize, nobias, initialW, initial_bias)
         self.stride = as_tuple(stride, 2)
         self.pad = as_tuple(pad, 2)
         self.dilate = as_tuple(dilate, 2)
-        with self.init_scope():
-            self.W = Parameter(initializers._get_initializer(initialW))
-            if in_channels is not None:
-                self._initialize_params(in_channels)
-            self.b = bias_parameter(nobias, initial_bias, out_channels)
 
-    def _initialize_params(self, in_channels):
-        self.W.initialize((self.out_channels, in_channels) + as_tuple(self.ksize, 2))
-
-    def forward(self, x):
-        """Convolve ``x`` of shape ``(N, C, H, W)``."""
-        if self.W._data is None:
-            self._initialize_params(x.shape[1])
+    def _apply(self, x):
         return convolution_2d(x, self.W, self.b, self.stride, self.pad, dilate=self.dilate)

@@ -7,7 +7,6 @@ import kusari
 from kusari.functions.loss.bernoulli_nll import bernoulli_nll
 from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
-from kusari.utils.type_check import InvalidType
 
 
 def _cases(reduce):
@@ -72,25 +71,9 @@ def test_double_gradient(data):
     check_double_backward(lambda x, y: bernoulli_nll(x, y, reduce="no"), (x, y), gy, (ggx, ggy))
 
 
-def test_integer_input_is_rejected():
-    with pytest.raises(InvalidType, match=r"bernoulli_nll: argument 'x' expected a floating-point dtype .*, "
-                                          r"got int32"):
-        bernoulli_nll(np.zeros(2, np.int32), np.zeros(2, np.int32))
+def test_input_errors(binary):
+    binary.check_input_errors(bernoulli_nll, "bernoulli_nll", "x", "y", shape=(2,), other_shape=(3,))
 
 
-def test_dtype_mismatch_is_rejected():
-    with pytest.raises(InvalidType, match=r"bernoulli_nll: argument 'y' expected dtype float32 "
-                                          r"\(the dtype of 'x'\), got float64"):
-        bernoulli_nll(np.zeros(2, np.float32), np.zeros(2, np.float64))
-
-
-def test_shape_mismatch_is_rejected():
-    with pytest.raises(InvalidType, match=r"bernoulli_nll: argument 'y' expected shape \(2,\) "
-                                          r"\(the shape of 'x'\), got \(3,\)"):
-        bernoulli_nll(np.zeros(2, np.float32), np.zeros(3, np.float32))
-
-
-def test_unknown_reduce_is_rejected():
-    with pytest.raises(ValueError, match=r"bernoulli_nll: argument 'reduce' expected 'sum', 'mean' or 'no', "
-                                         r"got 'all'"):
-        bernoulli_nll(np.zeros(2, np.float32), np.zeros(2, np.float32), reduce="all")
+def test_unknown_reduce_is_rejected(binary):
+    binary.check_unknown_reduce_is_rejected(bernoulli_nll, "bernoulli_nll", n_inputs=2)

@@ -6,7 +6,6 @@ from hypothesis import strategies as st
 
 import kusari
 from kusari.functions.connection.convolution_2d import convolution_2d
-from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
@@ -88,14 +87,11 @@ def test_int_arguments_and_cover_all():
 
 
 @given(_problem(), st.data())
-def test_gradients(problem, data):
+def test_gradients(conv, problem, data):
     x, W, b, s, p, d, cover_all, groups = problem
     inputs = (x, W) if b is None else (x, W, b)
-    func = lambda *args: convolution_2d(*args, stride=s, pad=p, cover_all=cover_all, dilate=d, groups=groups)
-    gy = data.draw(kst.arrays(shape=func(*inputs).shape))
-    ggs = tuple(data.draw(kst.arrays(shape=a.shape)) for a in inputs)
-    check_backward(func, inputs, gy)
-    check_double_backward(func, inputs, gy, ggs)
+    conv.check_gradients(data, lambda *args: convolution_2d(*args, stride=s, pad=p, cover_all=cover_all, dilate=d,
+                                                             groups=groups), inputs)
 
 
 def test_dilate_and_groups_are_keyword_only():

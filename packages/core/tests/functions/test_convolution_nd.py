@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 import kusari
 from kusari.functions.connection.convolution_nd import convolution_1d, convolution_3d, convolution_nd
 from kusari.functions.math.sum import sum as ksum
-from kusari.testing import check_backward, check_double_backward
+from kusari.testing import check_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
 
-def _reference(x, W, b, s, p, d, cover_all, groups):
+def _reference(x, W, b, s, p, cover_all, d, groups):
     """Output position by output position, straight from the definition (zeros outside the input)."""
     n, c, *size = x.shape
     o, cg, *k = W.shape
@@ -35,7 +35,7 @@ def _reference(x, W, b, s, p, d, cover_all, groups):
 
 @st.composite
 def _problem(draw, ndim=None, dtype=np.float64):
-    """A valid (x, W, b, stride, pad, dilate, cover_all, groups) with tiny shapes."""
+    """A valid (x, W, b, stride, pad, cover_all, dilate, groups), convolution_nd's argument order, with tiny shapes."""
     ndim = draw(st.integers(1, 3)) if ndim is None else ndim
     groups = draw(st.integers(1, 2))
     cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
@@ -48,35 +48,25 @@ def _problem(draw, ndim=None, dtype=np.float64):
     x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + size, dtype=dtype))
     W = draw(kst.arrays(shape=(cout, cin // groups) + k, dtype=dtype))
     b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
-    return x, W, b, s, p, d, draw(st.booleans()), groups
+    return x, W, b, s, p, draw(st.booleans()), d, groups
 
 
 @given(_problem())
-def test_forward_matches_reference(problem):
-    x, W, b, s, p, d, cover_all, groups = problem
-    y = convolution_nd(x, W, b, s, p, cover_all, d, groups)
-    expected = _reference(x, W, b, s, p, d, cover_all, groups)
-    assert y.shape == expected.shape
-    np.testing.assert_allclose(y.array, expected, rtol=1e-12, atol=1e-12)
+def test_forward_matches_reference(conv, problem):
+    conv.check_forward(convolution_nd, _reference, problem, tol=1e-12)
 
 
 @given(_problem(dtype=np.float32))
-def test_float32_is_kept(problem):
-    x, W, b, s, p, d, cover_all, groups = problem
-    y = convolution_nd(x, W, b, s, p, cover_all, d, groups)
-    assert y.dtype == np.float32
-    np.testing.assert_allclose(y.array, _reference(x, W, b, s, p, d, cover_all, groups), rtol=1e-4, atol=1e-4)
+def test_float32_is_kept(conv, problem):
+    conv.check_forward(convolution_nd, _reference, problem, tol=1e-4)
 
 
 @given(_problem(), st.data())
-def test_gradients(problem, data):
-    x, W, b, s, p, d, cover_all, groups = problem
+def test_gradients(conv, problem, data):
+    x, W, b, s, p, cover_all, d, groups = problem
     inputs = (x, W) if b is None else (x, W, b)
-    func = lambda *args: convolution_nd(*args, stride=s, pad=p, cover_all=cover_all, dilate=d, groups=groups)
-    gy = data.draw(kst.arrays(shape=func(*inputs).shape))
-    ggs = tuple(data.draw(kst.arrays(shape=a.shape)) for a in inputs)
-    check_backward(func, inputs, gy)
-    check_double_backward(func, inputs, gy, ggs)
+    conv.check_gradients(data, lambda *args: convolution_nd(*args, stride=s, pad=p, cover_all=cover_all, dilate=d,
+                                                             groups=groups), inputs)
 
 
 def test_third_order_gradient_through_the_weight_gradient_node():
@@ -91,17 +81,13 @@ def test_third_order_gradient_through_the_weight_gradient_node():
 
 
 @given(_problem(ndim=1))
-def test_convolution_1d_is_the_1d_case(problem):
-    x, W, b, s, p, d, cover_all, groups = problem
-    np.testing.assert_allclose(convolution_1d(x, W, b, s, p, cover_all, d, groups).array,
-                               _reference(x, W, b, s, p, d, cover_all, groups), rtol=1e-12, atol=1e-12)
+def test_convolution_1d_is_the_1d_case(conv, problem):
+    conv.check_forward(convolution_1d, _reference, problem, tol=1e-12)
 
 
 @given(_problem(ndim=3))
-def test_convolution_3d_is_the_3d_case(problem):
-    x, W, b, s, p, d, cover_all, groups = problem
-    np.testing.assert_allclose(convolution_3d(x, W, b, s, p, cover_all, d, groups).array,
-                               _reference(x, W, b, s, p, d, cover_all, groups), rtol=1e-12, atol=1e-12)
+def test_convolution_3d_is_the_3d_case(conv, problem):
+    conv.check_forward(convolution_3d, _reference, problem, tol=1e-12)
 
 
 def test_rank_errors():

@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 import kusari
 from kusari.functions.connection.convolution_2d import convolution_2d
 from kusari.functions.connection.deconvolution_2d import deconvolution_2d
-from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
@@ -68,14 +67,11 @@ def test_is_the_adjoint_of_convolution_2d(problem, data):
 
 
 @given(_problem(), st.data())
-def test_gradients(problem, data):
+def test_gradients(conv, problem, data):
     x, W, b, s, p, d, groups, outsize, _ = problem
     inputs = (x, W) if b is None else (x, W, b)
-    func = lambda *args: deconvolution_2d(*args, stride=s, pad=p, outsize=outsize, dilate=d, groups=groups)
-    gy = data.draw(kst.arrays(shape=func(*inputs).shape))
-    ggs = tuple(data.draw(kst.arrays(shape=a.shape)) for a in inputs)
-    check_backward(func, inputs, gy)
-    check_double_backward(func, inputs, gy, ggs)
+    conv.check_gradients(data, lambda *args: deconvolution_2d(*args, stride=s, pad=p, outsize=outsize, dilate=d,
+                                                               groups=groups), inputs)
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32])

@@ -8,12 +8,11 @@ from hypothesis import strategies as st
 
 from kusari.functions.connection.convolution_nd import convolution_nd
 from kusari.functions.connection.deconvolution_nd import deconvolution_1d, deconvolution_3d, deconvolution_nd
-from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
 
-def _reference(x, W, b, s, p, d, groups, outsize=None):
+def _reference(x, W, b, s, p, outsize, d, groups):
     """Scatter every input pixel times its filter into the output, dropping what lands in the padding."""
     n, cin, *size = x.shape
     _, cog, *k = W.shape
@@ -35,7 +34,7 @@ def _reference(x, W, b, s, p, d, groups, outsize=None):
 
 @st.composite
 def _problem(draw, ndim=None, dtype=np.float64):
-    """A valid (x, W, b, stride, pad, dilate, groups, outsize) with tiny shapes."""
+    """A valid (x, W, b, stride, pad, outsize, dilate, groups), deconvolution_nd's argument order, with tiny shapes."""
     ndim = draw(st.integers(1, 3)) if ndim is None else ndim
     groups = draw(st.integers(1, 2))
     cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
@@ -52,30 +51,23 @@ def _problem(draw, ndim=None, dtype=np.float64):
     x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + size, dtype=dtype))
     W = draw(kst.arrays(shape=(cin, cout // groups) + k, dtype=dtype))
     b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
-    return x, W, b, s, p, d, groups, draw(st.sampled_from([None, outsize]))
+    return x, W, b, s, p, draw(st.sampled_from([None, outsize])), d, groups
 
 
 @given(_problem())
-def test_forward_matches_reference(problem):
-    x, W, b, s, p, d, groups, outsize = problem
-    y = deconvolution_nd(x, W, b, s, p, outsize, d, groups)
-    expected = _reference(x, W, b, s, p, d, groups, outsize)
-    assert y.shape == expected.shape
-    np.testing.assert_allclose(y.array, expected, rtol=1e-12, atol=1e-12)
+def test_forward_matches_reference(conv, problem):
+    conv.check_forward(deconvolution_nd, _reference, problem, tol=1e-12)
 
 
 @given(_problem(dtype=np.float32))
-def test_float32_is_kept(problem):
-    x, W, b, s, p, d, groups, outsize = problem
-    y = deconvolution_nd(x, W, b, s, p, outsize, d, groups)
-    assert y.dtype == np.float32
-    np.testing.assert_allclose(y.array, _reference(x, W, b, s, p, d, groups, outsize), rtol=1e-4, atol=1e-4)
+def test_float32_is_kept(conv, problem):
+    conv.check_forward(deconvolution_nd, _reference, problem, tol=1e-4)
 
 
 @given(_problem(), st.data())
 def test_is_the_adjoint_of_convolution(problem, data):
     # <conv(z, W), x> == <z, deconv(x, W)> for every z of the deconvolution's output shape.
-    x, W, _, s, p, d, groups, outsize = problem
+    x, W, _, s, p, outsize, d, groups = problem
     y = deconvolution_nd(x, W, None, s, p, outsize, d, groups)
     z = data.draw(kst.arrays(shape=y.shape))
     cover_all = outsize is not None and convolution_nd(z, W, None, s, p, False, d, groups).shape != x.shape
@@ -85,28 +77,21 @@ def test_is_the_adjoint_of_convolution(problem, data):
 
 
 @given(_problem(), st.data())
-def test_gradients(problem, data):
-    x, W, b, s, p, d, groups, outsize = problem
+def test_gradients(conv, problem, data):
+    x, W, b, s, p, outsize, d, groups = problem
     inputs = (x, W) if b is None else (x, W, b)
-    func = lambda *args: deconvolution_nd(*args, stride=s, pad=p, outsize=outsize, dilate=d, groups=groups)
-    gy = data.draw(kst.arrays(shape=func(*inputs).shape))
-    ggs = tuple(data.draw(kst.arrays(shape=a.shape)) for a in inputs)
-    check_backward(func, inputs, gy)
-    check_double_backward(func, inputs, gy, ggs)
+    conv.check_gradients(data, lambda *args: deconvolution_nd(*args, stride=s, pad=p, outsize=outsize, dilate=d,
+                                                               groups=groups), inputs)
 
 
 @given(_problem(ndim=1))
-def test_deconvolution_1d_is_the_1d_case(problem):
-    x, W, b, s, p, d, groups, outsize = problem
-    np.testing.assert_allclose(deconvolution_1d(x, W, b, s, p, outsize, d, groups).array,
-                               _reference(x, W, b, s, p, d, groups, outsize), rtol=1e-12, atol=1e-12)
+def test_deconvolution_1d_is_the_1d_case(conv, problem):
+    conv.check_forward(deconvolution_1d, _reference, problem, tol=1e-12)
 
 
 @given(_problem(ndim=3))
-def test_deconvolution_3d_is_the_3d_case(problem):
-    x, W, b, s, p, d, groups, outsize = problem
-    np.testing.assert_allclose(deconvolution_3d(x, W, b, s, p, outsize, d, groups).array,
-                               _reference(x, W, b, s, p, d, groups, outsize), rtol=1e-12, atol=1e-12)
+def test_deconvolution_3d_is_the_3d_case(conv, problem):
+    conv.check_forward(deconvolution_3d, _reference, problem, tol=1e-12)
 
 
 def test_rank_errors():

@@ -9,9 +9,6 @@ from hypothesis import strategies as st
 
 import kusari
 from kusari.functions.math.erf import erf, erfc, erfinv
-from kusari.testing import check_backward, check_double_backward
-from kusari.testing import strategies as kst
-from kusari.utils.type_check import InvalidType
 
 FUNCS = {"erf": (erf, -2.0, 2.0), "erfc": (erfc, -2.0, 2.0), "erfinv": (erfinv, -0.8, 0.8)}
 
@@ -63,18 +60,14 @@ def test_first_derivatives_match_closed_forms():
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
 @given(data=st.data())
-def test_gradients(name, data):
+def test_gradients(unary, name, data):
     func, lo, hi = FUNCS[name]
-    x, gy, ggx = data.draw(kst.shapes().flatmap(lambda s: st.tuples(
-        kst.arrays(shape=s, lo=lo, hi=hi), kst.arrays(shape=s), kst.arrays(shape=s))))
-    check_backward(func, x, gy)
-    check_double_backward(func, x, gy, ggx)
+    unary.check_gradients(data, func, lo, hi)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_integer_input_is_rejected(name):
-    with pytest.raises(InvalidType, match=rf"^{name}: argument 'x' expected a floating-point dtype .*, got int32$"):
-        FUNCS[name][0](np.ones(3, np.int32))
+def test_integer_input_is_rejected(unary, name):
+    unary.check_integer_input_is_rejected(FUNCS[name][0], name)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))

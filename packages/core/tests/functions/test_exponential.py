@@ -6,8 +6,6 @@ from hypothesis import strategies as st
 
 import kusari
 import kusari.functions as F
-from kusari.testing import check_backward, check_double_backward
-from kusari.testing import strategies as kst
 
 FUNCS = {
     "exp": (F.exp, np.exp, -2.0, 2.0),
@@ -17,42 +15,16 @@ FUNCS = {
 }
 
 
-def _point(lo, hi):
-    """x in [lo, hi] (the domain away from log's pole) with gy and ggx of its shape."""
-    return kst.shapes().flatmap(lambda s: st.tuples(
-        kst.arrays(shape=s, lo=lo, hi=hi), kst.arrays(shape=s), kst.arrays(shape=s)))
-
-
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_forward_matches_numpy_and_keeps_float32(name):
+def test_forward_matches_numpy_and_keeps_float32(unary, name):
     func, ref, lo, hi = FUNCS[name]
-    x = np.random.uniform(lo, hi, (3, 4)).astype(np.float32)
-    y = func(kusari.Variable(x))
-    assert y.dtype == np.float32
-    np.testing.assert_allclose(y.array, ref(x), rtol=1e-6)
+    unary.check_float32_forward(func, ref, lo, hi, seed=3, atol=0.0)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_zero_dim_input_gives_zero_dim_array(name):
+def test_zero_dim_input_gives_zero_dim_array(unary, name):
     func, ref, _, _ = FUNCS[name]
-    y = func(np.array(2.0, np.float32))
-    assert isinstance(y.array, np.ndarray) and y.shape == ()
-    np.testing.assert_allclose(y.array, ref(np.float32(2.0)), rtol=1e-6)
-
-
-@given(_point(-2.0, 2.0))
-def test_exp_gradients(point):
-    x, gy, ggx = point
-    check_backward(F.exp, x, gy)
-    check_double_backward(F.exp, x, gy, ggx)
-
-
-@pytest.mark.parametrize("name", ["log", "log2", "log10"])
-@given(point=_point(0.3, 3.0))
-def test_log_gradients(name, point):
-    x, gy, ggx = point
-    check_backward(FUNCS[name][0], x, gy)
-    check_double_backward(FUNCS[name][0], x, gy, ggx)
+    unary.check_zero_dim_input(func, ref, 2.0)
 
 
 def test_log_gradient_is_reciprocal():
@@ -62,9 +34,17 @@ def test_log_gradient_is_reciprocal():
     assert x.grad.dtype == np.float32
 
 
+@given(data=st.data())
+def test_exp_gradients(unary, data):
+    unary.check_gradients(data, F.exp, -2.0, 2.0)
+
+
+@pytest.mark.parametrize("name", ["log", "log2", "log10"])
+@given(data=st.data())
+def test_log_gradients(unary, name, data):
+    unary.check_gradients(data, FUNCS[name][0], 0.3, 3.0)  # away from the pole at 0
+
+
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_integer_input_is_rejected(name):
-    func = FUNCS[name][0]
-    with pytest.raises(kusari.utils.type_check.InvalidType,
-                       match=rf"^{name}: argument 'x' expected a floating-point dtype .*, got int32$"):
-        func(np.ones(3, np.int32))
+def test_integer_input_is_rejected(unary, name):
+    unary.check_integer_input_is_rejected(FUNCS[name][0], name)

@@ -4,11 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import kusari
 from kusari.functions.math.exponential_extra import expm1, log1p
-from kusari.testing import check_backward, check_double_backward
-from kusari.testing import strategies as kst
-from kusari.utils.type_check import InvalidType
 
 # name: (function, float64 reference, derivative, domain; log1p kept above its pole at -1)
 FUNCS = {
@@ -18,12 +14,9 @@ FUNCS = {
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_forward_matches_reference_and_keeps_float32(name):
+def test_forward_matches_reference_and_keeps_float32(unary, name):
     func, ref, _, lo, hi = FUNCS[name]
-    x = np.random.default_rng(2).uniform(lo, hi, (3, 4)).astype(np.float32)
-    y = func(kusari.Variable(x))
-    assert y.dtype == np.float32
-    np.testing.assert_allclose(y.array, ref(x.astype(np.float64)), rtol=1e-6, atol=1e-7)
+    unary.check_float32_forward(func, ref, lo, hi, seed=2)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
@@ -34,27 +27,18 @@ def test_tiny_inputs_keep_full_relative_precision(name):
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_first_derivative_matches_closed_form(name):
+def test_first_derivative_matches_closed_form(unary, name):
     func, _, deriv, lo, hi = FUNCS[name]
-    x = kusari.Variable(np.linspace(lo, hi, 7, dtype=np.float32))
-    y = func(x)
-    y.grad = np.ones(7, np.float32)
-    y.backward()
-    assert x.grad.dtype == np.float32
-    np.testing.assert_allclose(x.grad, deriv(x.array.astype(np.float64)), rtol=1e-5)
+    unary.check_first_derivative(func, deriv, lo, hi)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
 @given(data=st.data())
-def test_gradients(name, data):
+def test_gradients(unary, name, data):
     func, _, _, lo, hi = FUNCS[name]
-    x, gy, ggx = data.draw(kst.shapes().flatmap(lambda s: st.tuples(
-        kst.arrays(shape=s, lo=lo, hi=hi), kst.arrays(shape=s), kst.arrays(shape=s))))
-    check_backward(func, x, gy)
-    check_double_backward(func, x, gy, ggx)
+    unary.check_gradients(data, func, lo, hi)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_integer_input_is_rejected(name):
-    with pytest.raises(InvalidType, match=rf"^{name}: argument 'x' expected a floating-point dtype .*, got int64$"):
-        FUNCS[name][0](np.ones(3, np.int64))
+def test_integer_input_is_rejected(unary, name):
+    unary.check_integer_input_is_rejected(FUNCS[name][0], name, np.int64)

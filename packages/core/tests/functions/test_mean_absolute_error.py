@@ -3,75 +3,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import kusari
 from kusari.functions.loss.mean_absolute_error import mean_absolute_error
-from kusari.testing import check_backward, check_double_backward
-from kusari.testing import strategies as kst
-from kusari.utils.type_check import InvalidType
 
 
-def _pairs():
-    # x1 = np.asarray(x0 + offset) with |offset| >= 0.1 keeps x0 - x1 away from the kink at 0.
-    return kst.shapes().flatmap(lambda s: st.tuples(
-        kst.arrays(shape=s), kst.arrays(shape=s, lo=-1, hi=1, min_magnitude=0.1), kst.arrays(shape=(), lo=-1, hi=1),
-        kst.arrays(shape=s, lo=-1, hi=1), kst.arrays(shape=s, lo=-1, hi=1)))
-
-
-@given(_pairs())
-def test_forward_matches_numpy(args):
-    x0, offset, _, _, _ = args
-    x1 = np.asarray(x0 + offset)
-    y = mean_absolute_error(x0, x1)
-    assert y.shape == ()
-    np.testing.assert_allclose(y.array, np.mean(np.abs(x0 - x1)), rtol=1e-12, atol=1e-15)
+@given(data=st.data())
+def test_forward_matches_numpy(error_pair, data):
+    error_pair.check_forward(data, mean_absolute_error, lambda x0, x1: np.mean(np.abs(x0 - x1)), reduced=True)
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-def test_dtype_is_preserved(dtype):
-    x0 = kusari.Variable(np.array([[1.0, 2.0], [3.0, -1.0]], dtype))
-    x1 = kusari.Variable(np.array([[0.5, 2.0], [1.0, 1.0]], dtype))
-    y = mean_absolute_error(x0, x1)
-    y.grad = np.ones(y.shape, dtype)
-    y.backward()
-    assert y.dtype == dtype and x0.grad.dtype == dtype and x1.grad.dtype == dtype
+def test_dtype_is_preserved(error_pair, dtype):
+    y = error_pair.check_dtype(mean_absolute_error, dtype)
     np.testing.assert_allclose(y.array, (0.5 + 0 + 2 + 2) / 4, rtol=1e-3)
 
 
-def test_gradient_values():
-    x0 = kusari.Variable(np.array([1.0, 2.0, 4.0]))
-    x1 = kusari.Variable(np.array([1.0, 3.0, 1.0]))
-    y = mean_absolute_error(x0, x1)
-    y.grad = np.ones(y.shape)
-    y.backward()
-    np.testing.assert_allclose(x0.grad, [0.0, -1 / 3, 1 / 3])
-    np.testing.assert_allclose(x1.grad, -np.array([0.0, -1 / 3, 1 / 3]))
+def test_gradient_values(error_pair):
+    error_pair.check_gradient(mean_absolute_error, [0.0, -1 / 3, 1 / 3])  # sign(x0 - x1) / size
 
 
-@given(_pairs())
-def test_gradient(args):
-    x0, offset, gy, _, _ = args
-    check_backward(mean_absolute_error, (x0, np.asarray(x0 + offset)), gy)
+@given(data=st.data())
+def test_gradients(error_pair, data):
+    error_pair.check_gradients(data, mean_absolute_error, reduced=True)
 
 
-@given(_pairs())
-def test_double_gradient(args):
-    x0, offset, gy, ggx0, ggx1 = args
-    check_double_backward(mean_absolute_error, (x0, np.asarray(x0 + offset)), gy, (ggx0, ggx1))
-
-
-def test_dtype_mismatch_is_rejected():
-    with pytest.raises(InvalidType, match=r"mean_absolute_error: argument 'x1' expected dtype float32 "
-                                          r"\(the dtype of 'x0'\), got float64"):
-        mean_absolute_error(np.zeros(3, np.float32), np.zeros(3, np.float64))
-
-
-def test_shape_mismatch_is_rejected():
-    with pytest.raises(InvalidType, match=r"mean_absolute_error: argument 'x1' expected shape \(2, 3\) "
-                                          r"\(the shape of 'x0'\), got \(3, 2\)"):
-        mean_absolute_error(np.zeros((2, 3), np.float32), np.zeros((3, 2), np.float32))
-
-
-def test_integer_input_is_rejected():
-    with pytest.raises(InvalidType, match=r"mean_absolute_error: argument 'x0' expected a floating-point dtype "
-                                          r".*, got int32"):
-        mean_absolute_error(np.zeros(3, np.int32), np.zeros(3, np.int32))
+def test_input_errors(binary):
+    binary.check_input_errors(mean_absolute_error, "mean_absolute_error", "x0", "x1")

@@ -5,9 +5,7 @@ from hypothesis import strategies as st
 
 import kusari
 import kusari.functions as F
-from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
-from kusari.utils.type_check import InvalidType
 
 
 def _reference(x):
@@ -21,28 +19,17 @@ def test_forward_matches_numpy(x):
     np.testing.assert_allclose(F.tanh(x).array, _reference(x), rtol=1e-12, atol=1e-15)
 
 
-def test_backward_keeps_the_output():
-    x = kusari.Variable(np.array([0.5], np.float32))
-    y = F.tanh(x)
-    assert y.creator_node.inputs[0].data is None
-    assert y.creator_node.output_data[0] is y.array
+def test_backward_keeps_the_output(unary):
+    unary.check_backward_keeps_only_the_output(F.tanh)
+
+
+def test_extreme_inputs_do_not_overflow(unary):
+    unary.check_extreme_inputs_do_not_overflow(F.tanh, [-1, -1, 1, 1])
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-def test_dtype_is_preserved(dtype):
-    x = kusari.Variable(np.array([-1.0, 0.0, 3.0], dtype))
-    y = F.tanh(x)
-    y.grad = np.ones_like(y.array)
-    y.backward()
-    assert y.dtype == dtype and x.grad.dtype == dtype
-    np.testing.assert_allclose(y.array, _reference(x.array), rtol=1e-3 if dtype == np.float16 else 1e-6)
-
-
-def test_extreme_inputs_do_not_overflow():
-    x = np.array([-1e4, -100.0, 100.0, 1e4], np.float32)
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
-        y = F.tanh(x).array
-    np.testing.assert_allclose(y, [-1, -1, 1, 1], atol=1e-30)
+def test_dtype_is_preserved(unary, dtype):
+    unary.check_dtype_is_preserved(F.tanh, _reference, dtype)
 
 
 def test_backward_is_one_minus_y_squared():
@@ -53,23 +40,10 @@ def test_backward_is_one_minus_y_squared():
     np.testing.assert_allclose(x.grad, y.grad / np.cosh(x.array) ** 2, rtol=1e-12)
 
 
-def _triples(lo=-4, hi=4):
-    return kst.shapes().flatmap(lambda s: st.tuples(
-        kst.arrays(shape=s, lo=lo, hi=hi), kst.arrays(shape=s, lo=-1, hi=1), kst.arrays(shape=s, lo=-1, hi=1)))
+@given(data=st.data())
+def test_gradients(unary, data):
+    unary.check_gradients(data, F.tanh, -4, 4, grad_lo=-1, grad_hi=1)
 
 
-@given(_triples())
-def test_gradient(args):
-    x, gy, _ = args
-    check_backward(F.tanh, x, gy)
-
-
-@given(_triples())
-def test_double_gradient(args):
-    x, gy, ggx = args
-    check_double_backward(F.tanh, x, gy, ggx)
-
-
-def test_integer_input_is_rejected():
-    with pytest.raises(InvalidType, match=r"tanh: argument 'x' expected a floating-point dtype .*, got int64"):
-        F.tanh(np.array([1, 2], np.int64))
+def test_integer_input_is_rejected(unary):
+    unary.check_integer_input_is_rejected(F.tanh, "tanh", np.int64)

@@ -31,52 +31,34 @@ DERIVATIVES = {
 }
 
 
-def _point(lo, hi):
-    return kst.shapes().flatmap(lambda s: st.tuples(
-        kst.arrays(shape=s, lo=lo, hi=hi), kst.arrays(shape=s), kst.arrays(shape=s)))
-
-
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_forward_matches_numpy_and_keeps_float32(name):
+def test_forward_matches_numpy_and_keeps_float32(unary, name):
     func, ref, lo, hi = FUNCS[name]
-    x = np.random.default_rng(0).uniform(lo, hi, (3, 4)).astype(np.float32)
-    y = func(kusari.Variable(x))
-    assert y.dtype == np.float32
-    np.testing.assert_allclose(y.array, ref(x.astype(np.float64)), rtol=1e-6, atol=1e-7)
+    unary.check_float32_forward(func, ref, lo, hi, seed=0)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_first_derivative_matches_closed_form(name):
+def test_first_derivative_matches_closed_form(unary, name):
     func, _, lo, hi = FUNCS[name]
-    x = kusari.Variable(np.linspace(lo, hi, 7, dtype=np.float32))
-    y = func(x)
-    y.grad = np.ones(7, np.float32)
-    y.backward()
-    assert x.grad.dtype == np.float32
-    np.testing.assert_allclose(x.grad, DERIVATIVES[name](x.array.astype(np.float64)), rtol=1e-5, atol=1e-6)
+    unary.check_first_derivative(func, DERIVATIVES[name], lo, hi, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_zero_dim_input_gives_zero_dim_array(name):
+def test_zero_dim_input_gives_zero_dim_array(unary, name):
     func, ref, _, _ = FUNCS[name]
-    y = func(np.array(0.5, np.float32))
-    assert isinstance(y.array, np.ndarray) and y.shape == ()
-    np.testing.assert_allclose(y.array, ref(0.5), rtol=1e-6)
+    unary.check_zero_dim_input(func, ref, 0.5)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-@given(point=st.data())
-def test_gradients(name, point):
+@given(data=st.data())
+def test_gradients(unary, name, data):
     func, _, lo, hi = FUNCS[name]
-    x, gy, ggx = point.draw(_point(lo, hi))
-    check_backward(func, x, gy)
-    check_double_backward(func, x, gy, ggx)
+    unary.check_gradients(data, func, lo, hi)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_integer_input_is_rejected(name):
-    with pytest.raises(InvalidType, match=rf"^{name}: argument 'x' expected a floating-point dtype .*, got int32$"):
-        FUNCS[name][0](np.ones(3, np.int32))
+def test_integer_input_is_rejected(unary, name):
+    unary.check_integer_input_is_rejected(FUNCS[name][0], name)
 
 
 def test_arctan2_forward_covers_all_quadrants():

@@ -20,10 +20,13 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 import traceback
 import warnings
 
 _ENV_TIMEOUT = "KUSARI_DISTRIBUTED_TIMEOUT"
+# How long a failing rank waits after writing its message before aborting.
+_FORWARD_GRACE_SECONDS = 0.5
 _orig_except_hook = None
 
 
@@ -33,6 +36,10 @@ def _abort(message: str) -> None:
     rank = MPI.COMM_WORLD.Get_rank()
     sys.stderr.write(f"\nkusari.distributed: {message} on rank {rank}; calling MPI_Abort to stop all ranks\n")
     sys.stderr.flush()
+    # The launcher forwards a rank's output through a pipe; MPI_Abort tears
+    # it down, and output it has not read yet is lost (seen with MPICH's
+    # hydra: the whole message, traceback included, now and then vanished).
+    time.sleep(_FORWARD_GRACE_SECONDS)
     MPI.COMM_WORLD.Abort(1)
 
 

@@ -4,7 +4,6 @@ The shutdown and failure scenarios run in a subprocess under
 ``subprocess.run(timeout=...)``: a hang fails the test instead of blocking pytest.
 """
 import gc
-import io
 import os
 import signal
 import subprocess
@@ -25,28 +24,11 @@ sizes = st.integers(1, 10)
 batch_sizes = st.integers(1, 6)
 
 
-def make(cls, n, batch_size, repeat=True, shuffle=True, seed=0, **kwargs):
-    sampler = ShuffleOrderSampler(np.random.RandomState(seed)) if shuffle else None
-    return cls(list(range(n)), batch_size, repeat=repeat, shuffle=None if shuffle else False,
-               order_sampler=sampler, **kwargs)
-
-
-def trace(it, k):
-    out = []
-    for _ in range(k):
-        try:
-            batch = it.next()
-        except StopIteration:
-            batch = "stop"
-        out.append((batch, it.epoch, it.current_position, it.is_new_epoch, it.epoch_detail,
-                    it.previous_epoch_detail))
-    return out
-
-
 @settings(max_examples=12, deadline=None)
 @given(n=sizes, batch_size=batch_sizes, shuffle=st.booleans(), repeat=st.booleans(),
        n_prefetch=st.integers(1, 3))
-def test_same_batches_and_positions_as_serial_iterator(n, batch_size, shuffle, repeat, n_prefetch):
+def test_same_batches_and_positions_as_serial_iterator(iterators, n, batch_size, shuffle, repeat, n_prefetch):
+    make, trace = iterators.make, iterators.trace
     steps = -(-3 * n // batch_size) + 1
     with make(MultiprocessIterator, n, batch_size, repeat, shuffle, n_processes=2,
               n_prefetch=n_prefetch) as it:
@@ -56,14 +38,12 @@ def test_same_batches_and_positions_as_serial_iterator(n, batch_size, shuffle, r
 @settings(max_examples=10, deadline=None)
 @given(n=sizes, batch_size=batch_sizes, shuffle=st.booleans(), repeat=st.booleans(),
        steps=st.integers(0, 8), more=st.integers(1, 8))
-def test_restored_iterator_continues_identically(n, batch_size, shuffle, repeat, steps, more):
+def test_restored_iterator_continues_identically(iterators, n, batch_size, shuffle, repeat, steps, more):
+    make, trace = iterators.make, iterators.trace
     with make(MultiprocessIterator, n, batch_size, repeat, shuffle, seed=1, n_processes=2, n_prefetch=2) as it, \
             make(MultiprocessIterator, n, batch_size, repeat, shuffle, seed=2, n_processes=2) as fresh:
         trace(it, steps)  # leaves prefetched batches pending
-        buf = io.BytesIO()
-        serializers.save_npz(buf, it)
-        buf.seek(0)
-        serializers.load_npz(buf, fresh)
+        iterators.copy_state_through_npz(it, fresh)
         assert trace(fresh, more) == trace(it, more)
 
 
@@ -91,18 +71,8 @@ def test_chainer_style_snapshot_file_restores(tmp_path):
         assert it.next() == [2, 1]
 
 
-class Broken:
-    def __len__(self):
-        return 4
-
-    def __getitem__(self, i):
-        if i == 2:
-            raise KeyError("example 2 is broken")
-        return i
-
-
-def test_dataset_exception_surfaces_with_the_worker_traceback():
-    with MultiprocessIterator(Broken(), 2, shuffle=False, n_processes=2) as it:
+def test_dataset_exception_surfaces_with_the_worker_traceback(iterators):
+    with MultiprocessIterator(iterators.Broken(), 2, shuffle=False, n_processes=2) as it:
         assert it.next() == [0, 1]
         with pytest.raises(KeyError, match="example 2 is broken") as info:
             it.next()
@@ -429,8 +399,8 @@ def test_oversized_example_falls_back_to_pickling_with_a_warning(monkeypatch):
     assert len(seen) == 3  # the three that fit
 
 
-def test_dataset_error_and_gc_unlink_the_shared_memory():
-    with MultiprocessIterator(Broken(), 2, shuffle=False, n_processes=2, shared_mem=64) as it:
+def test_dataset_error_and_gc_unlink_the_shared_memory(iterators):
+    with MultiprocessIterator(iterators.Broken(), 2, shuffle=False, n_processes=2, shared_mem=64) as it:
         it.next()
         names = [block.name for _, block in it._blocks.blocks]
         with pytest.raises(KeyError):

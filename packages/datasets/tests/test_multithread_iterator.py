@@ -1,5 +1,4 @@
 """MultithreadIterator: same epochs and snapshots as SerialIterator, errors surface, pool shuts down."""
-import io
 import threading
 
 import numpy as np
@@ -15,29 +14,12 @@ sizes = st.integers(1, 12)
 batch_sizes = st.integers(1, 7)
 
 
-def make(cls, n, batch_size, repeat=True, shuffle=True, seed=0, **kwargs):
-    sampler = ShuffleOrderSampler(np.random.RandomState(seed)) if shuffle else None
-    return cls(list(range(n)), batch_size, repeat=repeat, shuffle=None if shuffle else False,
-               order_sampler=sampler, **kwargs)
-
-
-def trace(it, k):
-    out = []
-    for _ in range(k):
-        try:
-            batch = it.next()
-        except StopIteration:
-            batch = "stop"
-        out.append((batch, it.epoch, it.current_position, it.is_new_epoch, it.epoch_detail,
-                    it.previous_epoch_detail))
-    return out
-
-
 @settings(max_examples=30)
 @given(n=sizes, batch_size=batch_sizes, shuffle=st.booleans(), repeat=st.booleans(),
        n_threads=st.integers(1, 3))
-def test_same_batches_and_positions_as_serial_iterator(n, batch_size, shuffle, repeat, n_threads):
+def test_same_batches_and_positions_as_serial_iterator(iterators, n, batch_size, shuffle, repeat, n_threads):
     # SerialIterator's own tests pin the semantics (Chainer's); this one must agree exactly.
+    make, trace = iterators.make, iterators.trace
     steps = -(-3 * n // batch_size) + 1
     with make(MultithreadIterator, n, batch_size, repeat, shuffle, n_threads=n_threads) as it:
         assert trace(it, steps) == trace(make(SerialIterator, n, batch_size, repeat, shuffle), steps)
@@ -46,14 +28,12 @@ def test_same_batches_and_positions_as_serial_iterator(n, batch_size, shuffle, r
 @settings(max_examples=30)
 @given(n=sizes, batch_size=batch_sizes, shuffle=st.booleans(), repeat=st.booleans(),
        steps=st.integers(0, 12), more=st.integers(1, 12))
-def test_restored_iterator_continues_identically(n, batch_size, shuffle, repeat, steps, more):
+def test_restored_iterator_continues_identically(iterators, n, batch_size, shuffle, repeat, steps, more):
+    make, trace = iterators.make, iterators.trace
     with make(MultithreadIterator, n, batch_size, repeat, shuffle, seed=1, n_threads=2) as it, \
             make(MultithreadIterator, n, batch_size, repeat, shuffle, seed=2, n_threads=2) as fresh:
         trace(it, steps)  # leaves a prefetched batch pending
-        buf = io.BytesIO()
-        serializers.save_npz(buf, it)
-        buf.seek(0)
-        serializers.load_npz(buf, fresh)
+        iterators.copy_state_through_npz(it, fresh)
         assert trace(fresh, more) == trace(it, more)
 
 
@@ -80,17 +60,8 @@ def test_chainer_style_snapshot_file_restores(tmp_path):
         assert it.next() == [3, 4, 0]
 
 
-def test_dataset_exception_surfaces_with_its_traceback():
-    class Broken:
-        def __len__(self):
-            return 4
-
-        def __getitem__(self, i):
-            if i == 2:
-                raise KeyError("example 2 is broken")
-            return i
-
-    with MultithreadIterator(Broken(), 2, shuffle=False, n_threads=2) as it:
+def test_dataset_exception_surfaces_with_its_traceback(iterators):
+    with MultithreadIterator(iterators.Broken(), 2, shuffle=False, n_threads=2) as it:
         assert it.next() == [0, 1]
         with pytest.raises(KeyError, match="example 2 is broken") as info:
             it.next()

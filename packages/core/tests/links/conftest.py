@@ -1,13 +1,19 @@
-"""Checks shared by the convolution and deconvolution link tests.
+"""Helpers shared by the link tests.
 
 Test folders have no __init__.py and pytest runs with --import-mode=importlib,
 so sibling test modules cannot import each other: the shared code is handed
-out by the session-scoped fixture ``conv_links`` (hypothesis @given tests may
-use it, since it is not function-scoped).
+out by session-scoped fixtures (hypothesis @given tests may use them, since
+they are not function-scoped):
+
+- ``conv_links``: checks of the convolution and deconvolution links;
+- ``serializer_doubles``: dict-backed ``Saver``/``Loader`` serializers for
+  ``Link.serialize`` (Link and Chain tests);
+- ``sampled_output_links``: checks of BlackOut and NegativeSampling.
 
 Every check takes links the test built itself, so each test keeps its own
 cases and the helpers only hold the assertions they share.
 """
+import copy
 import types
 
 import numpy
@@ -64,4 +70,65 @@ def conv_links():
         check_npz_round_trip=check_npz_round_trip,
         check_forward_equals_function=check_forward_equals_function,
         backward_of_sum=backward_of_sum,
+    )
+
+
+class DictSerializer:
+    """A hierarchical (de)serializer over a dict keyed by path, like ``'l1/W'``.
+
+    Saving records a deep copy of each value; loading fills arrays in place
+    and returns other values, as ``Link.serialize`` expects.
+    """
+
+    def __init__(self, store, loading, path=""):
+        self.store, self.loading, self.path = store, loading, path
+
+    def __getitem__(self, key):
+        return DictSerializer(self.store, self.loading, self.path + key + "/")
+
+    def __call__(self, key, value):
+        if not self.loading:
+            self.store[self.path + key] = copy.deepcopy(value)
+            return value
+        loaded = self.store[self.path + key]
+        if isinstance(value, numpy.ndarray):
+            value[...] = loaded
+            return value
+        return loaded
+
+
+@pytest.fixture(scope="session")
+def serializer_doubles():
+    """``Saver(target)`` records into the dict ``target``; ``Loader(source)`` reads the dict ``source``."""
+    return types.SimpleNamespace(Saver=lambda target: DictSerializer(target, loading=False),
+                                 Loader=lambda source: DictSerializer(source, loading=True))
+
+
+def check_to_device_moves_the_sampler(link):
+    """``link.to_cpu()`` returns the link and sends its sampler to the link's device, once."""
+    sent = []
+    original = link.sampler.to_device
+    link.sampler.to_device = lambda device: sent.append(device) or original(device)
+    assert link.to_cpu() is link
+    assert [str(d) for d in sent] == ["@numpy"]
+    assert link.sampler.device == link.device
+
+
+def check_only_W_round_trips_through_npz(make_link, path):
+    """A link from ``make_link()`` saves only ``W`` to the npz file ``path``; another one loads it."""
+    src = make_link()
+    src.W.array[...] = numpy.arange(src.W.size).reshape(src.W.shape)
+    save_npz(str(path), src)
+    assert sorted(numpy.load(path).files) == ["W"]
+    dst = make_link()
+    load_npz(str(path), dst)
+    numpy.testing.assert_array_equal(dst.W.array, src.W.array)
+
+
+@pytest.fixture(scope="session")
+def sampled_output_links():
+    """The checks of the links with a sampler of negative ids, as one object."""
+    return types.SimpleNamespace(
+        check_to_device_moves_the_sampler=check_to_device_moves_the_sampler,
+        check_only_W_round_trips_through_npz=check_only_W_round_trips_through_npz,
     )

@@ -3,7 +3,6 @@ import numpy as np
 
 from kusari.functions.loss.black_out import black_out
 from kusari.links.loss.black_out import BlackOut
-from kusari.serializers import load_npz, save_npz
 from kusari.utils.walker_alias import WalkerAlias
 
 
@@ -49,21 +48,10 @@ def test_gradient_reaches_W():
     assert link.W.grad.shape == (3, 2) and np.abs(link.W.grad).sum() > 0
 
 
-def test_to_device_moves_the_sampler_too():
-    link = BlackOut(2, [1, 2], 1)
-    sent = []
-    original = link.sampler.to_device
-    link.sampler.to_device = lambda device: sent.append(device) or original(device)
-    assert link.to_cpu() is link
-    assert [str(d) for d in sent] == ["@numpy"]
-    assert link.sampler.device == link.device
+def test_to_device_moves_the_sampler_too(sampled_output_links):
+    sampled_output_links.check_to_device_moves_the_sampler(BlackOut(2, [1, 2], 1))
 
 
-def test_npz_round_trip(tmp_path):
-    src = BlackOut(2, [1, 2, 3], 1)
-    src.W.array[...] = np.arange(6).reshape(3, 2)
-    save_npz(str(tmp_path / "bo.npz"), src)
-    assert sorted(np.load(tmp_path / "bo.npz").files) == ["W"]
-    dst = BlackOut(2, [1, 2, 3], 1)
-    load_npz(str(tmp_path / "bo.npz"), dst)
-    np.testing.assert_array_equal(dst.W.array, src.W.array)
+def test_npz_round_trip(sampled_output_links, tmp_path):
+    sampled_output_links.check_only_W_round_trips_through_npz(lambda: BlackOut(2, [1, 2, 3], 1),
+                                                              tmp_path / "bo.npz")

@@ -1,6 +1,4 @@
 """Chain and ChainList: children, paths, hierarchy-wide operations."""
-import copy
-
 import numpy
 import pytest
 
@@ -21,33 +19,6 @@ class MLP(Chain):
 
     def forward(self, x):
         return self.l2(F.relu(self.l1(x))) * self.scale
-
-
-class Saver:
-    def __init__(self, target, path=""):
-        self.target, self.path = target, path
-
-    def __getitem__(self, key):
-        return Saver(self.target, self.path + key + "/")
-
-    def __call__(self, key, value):
-        self.target[self.path + key] = copy.deepcopy(value)
-        return value
-
-
-class Loader:
-    def __init__(self, source, path=""):
-        self.source, self.path = source, path
-
-    def __getitem__(self, key):
-        return Loader(self.source, self.path + key + "/")
-
-    def __call__(self, key, value):
-        loaded = self.source[self.path + key]
-        if isinstance(value, numpy.ndarray):
-            value[...] = loaded
-            return value
-        return loaded
 
 
 # ---- Chain ------------------------------------------------------------------------
@@ -202,24 +173,24 @@ def test_copyparams_through_the_hierarchy():
     assert a.steps == 7
 
 
-def test_serialize_round_trip_with_child_paths():
+def test_serialize_round_trip_with_child_paths(serializer_doubles):
     src = MLP()
     saved = {}
-    src.serialize(Saver(saved))
+    src.serialize(serializer_doubles.Saver(saved))
     assert sorted(saved) == ["l1/W", "l1/b", "l2/W", "l2/b", "scale", "steps"]
     dst = MLP()
-    dst.serialize(Loader(saved))
+    dst.serialize(serializer_doubles.Loader(saved))
     for (_, p), (_, q) in zip(src.namedparams(), dst.namedparams(), strict=True):
         numpy.testing.assert_array_equal(p.array, q.array)
 
 
-def test_lazy_child_is_initialised_by_loading():
+def test_lazy_child_is_initialised_by_loading(serializer_doubles):
     src = Chain(fc=L.Linear(3, 2))
     saved = {}
-    src.serialize(Saver(saved))
+    src.serialize(serializer_doubles.Saver(saved))
     dst = Chain(fc=L.Linear(2))
     assert dst.fc.W.array is None
-    dst.serialize(Loader(saved))
+    dst.serialize(serializer_doubles.Loader(saved))
     numpy.testing.assert_array_equal(dst.fc.W.array, src.fc.W.array)
 
 
@@ -285,7 +256,7 @@ def test_chainlist_is_empty_falsy_like_chainer():
     assert len(ChainList()) == 0 and not ChainList()
 
 
-def test_chainlist_copy_serialize_and_copyparams():
+def test_chainlist_copy_serialize_and_copyparams(serializer_doubles):
     layers = ChainList(L.Linear(2, 3), L.Linear(3, 1))
     shared = layers.copy()
     assert shared[0] is not layers[0] and shared[0].W.array is layers[0].W.array
@@ -294,10 +265,10 @@ def test_chainlist_copy_serialize_and_copyparams():
     assert deep[1].W.array is not layers[1].W.array
 
     saved = {}
-    layers.serialize(Saver(saved))
+    layers.serialize(serializer_doubles.Saver(saved))
     assert sorted(saved) == ["0/W", "0/b", "1/W", "1/b"]
     other = ChainList(L.Linear(2, 3), L.Linear(3, 1))
-    other.serialize(Loader(saved))
+    other.serialize(serializer_doubles.Loader(saved))
     numpy.testing.assert_array_equal(other[1].W.array, layers[1].W.array)
 
     third = ChainList(L.Linear(2, 3), L.Linear(3, 1))

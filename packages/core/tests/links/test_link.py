@@ -31,37 +31,6 @@ class FakeRule:
         self.enabled = enabled
 
 
-class Saver:
-    """A hierarchical serializer that records copies of what it is given."""
-
-    def __init__(self, target, path=""):
-        self.target, self.path = target, path
-
-    def __getitem__(self, key):
-        return Saver(self.target, self.path + key + "/")
-
-    def __call__(self, key, value):
-        self.target[self.path + key] = copy.deepcopy(value)
-        return value
-
-
-class Loader:
-    """A hierarchical deserializer: fills arrays in place, returns other values."""
-
-    def __init__(self, source, path=""):
-        self.source, self.path = source, path
-
-    def __getitem__(self, key):
-        return Loader(self.source, self.path + key + "/")
-
-    def __call__(self, key, value):
-        loaded = self.source[self.path + key]
-        if isinstance(value, numpy.ndarray):
-            value[...] = loaded
-            return value
-        return loaded
-
-
 # ---- registration -----------------------------------------------------------
 
 def test_init_scope_registers_parameters_only_inside_the_scope():
@@ -320,31 +289,31 @@ def test_repeat_builds_a_sequential():
 
 # ---- serialization --------------------------------------------------------------
 
-def test_serialize_saves_every_parameter_and_persistent():
+def test_serialize_saves_every_parameter_and_persistent(serializer_doubles):
     link = Affine()
     saved = {}
-    link.serialize(Saver(saved))
+    link.serialize(serializer_doubles.Saver(saved))
     assert sorted(saved) == ["count", "mean", "u", "w"]
     assert saved["u"] is None
     numpy.testing.assert_array_equal(saved["w"], link.w.array)
 
 
-def test_serialize_loads_in_place_and_initialises_lazy_parameters():
+def test_serialize_loads_in_place_and_initialises_lazy_parameters(serializer_doubles):
     link = Affine()
     w_array = link.w.array
     source = {"w": numpy.array([7, 8, 9], numpy.float32), "u": numpy.ones((2, 2), numpy.float32) * 3,
               "count": 4, "mean": numpy.full(3, 0.25, numpy.float32)}
-    link.serialize(Loader(source))
+    link.serialize(serializer_doubles.Loader(source))
     assert link.w.array is w_array
     numpy.testing.assert_array_equal(link.w.array, [7, 8, 9])
     assert link.u.shape == (2, 2) and (link.u.array == 3).all()
     assert link.count == 4 and (link.mean == 0.25).all()
 
 
-def test_serialize_leaves_a_lazy_parameter_alone_when_nothing_was_saved():
+def test_serialize_leaves_a_lazy_parameter_alone_when_nothing_was_saved(serializer_doubles):
     link = Affine()
-    link.serialize(Loader({"w": numpy.zeros(3, numpy.float32), "u": None, "count": 0,
-                           "mean": numpy.zeros(3, numpy.float32)}))
+    link.serialize(serializer_doubles.Loader({"w": numpy.zeros(3, numpy.float32), "u": None, "count": 0,
+                                              "mean": numpy.zeros(3, numpy.float32)}))
     assert link.u.array is None
 
 

@@ -5,7 +5,6 @@ import pytest
 import kusari
 from kusari.functions.loss.negative_sampling import negative_sampling
 from kusari.links.loss.negative_sampling import NegativeSampling
-from kusari.serializers import load_npz, save_npz
 from kusari.utils.walker_alias import WalkerAlias
 
 
@@ -62,24 +61,13 @@ def test_dtype_argument_and_keyword_only_return_samples():
         link(np.ones((1, 2), np.float32), np.array([0], np.int32), "sum", True)
 
 
-def test_to_device_moves_the_sampler_too():
-    link = NegativeSampling(2, [1, 2], 1)
-    sent = []
-    original = link.sampler.to_device
-    link.sampler.to_device = lambda device: sent.append(device) or original(device)
-    assert link.to_cpu() is link
-    assert [str(d) for d in sent] == ["@numpy"]
-    assert link.sampler.device == link.device
+def test_to_device_moves_the_sampler_too(sampled_output_links):
+    sampled_output_links.check_to_device_moves_the_sampler(NegativeSampling(2, [1, 2], 1))
 
 
-def test_npz_round_trip(tmp_path):
-    src = NegativeSampling(2, [1, 2, 3], 1)
-    src.W.array[...] = np.arange(6).reshape(3, 2)
-    save_npz(str(tmp_path / "ns.npz"), src)
-    assert sorted(np.load(tmp_path / "ns.npz").files) == ["W"]
-    dst = NegativeSampling(2, [1, 2, 3], 1)
-    load_npz(str(tmp_path / "ns.npz"), dst)
-    np.testing.assert_array_equal(dst.W.array, src.W.array)
+def test_npz_round_trip(sampled_output_links, tmp_path):
+    sampled_output_links.check_only_W_round_trips_through_npz(lambda: NegativeSampling(2, [1, 2, 3], 1),
+                                                              tmp_path / "ns.npz")
 
 
 def test_bad_counts_error():

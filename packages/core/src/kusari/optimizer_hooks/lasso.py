@@ -1,7 +1,7 @@
 """L1 regularisation as a gradient hook: ``g += rate * sign(w)``."""
 from __future__ import annotations
 
-from kusari import _elementwise
+from kusari.optimizer_hooks._gradient_penalty import GradientPenaltyHook
 
 
 def _add_sign(xp, g, p, tmp, rate):
@@ -10,7 +10,7 @@ def _add_sign(xp, g, p, tmp, rate):
     g += tmp
 
 
-class Lasso:
+class Lasso(GradientPenaltyHook):
     """Add ``rate * sign(param)`` to each gradient (L1 regularisation).
 
     Args:
@@ -25,14 +25,4 @@ class Lasso:
     """
 
     name = "Lasso"
-    call_for_each_param = True
-    timing = "pre"
-
-    def __init__(self, rate):
-        self.rate = rate
-
-    def __call__(self, rule, param):
-        p, g = param.array, param.grad
-        if p is None or g is None:
-            return
-        _elementwise.run(_add_sign, (g, p), 1, self.rate)
+    kernel = staticmethod(_add_sign)

@@ -1,7 +1,7 @@
 """L2 regularisation as a gradient hook: ``g += rate * w``."""
 from __future__ import annotations
 
-from kusari import _elementwise
+from kusari.optimizer_hooks._gradient_penalty import GradientPenaltyHook
 
 
 def _add_scaled(xp, g, p, tmp, rate):
@@ -9,7 +9,7 @@ def _add_scaled(xp, g, p, tmp, rate):
     g += tmp
 
 
-class WeightDecay:
+class WeightDecay(GradientPenaltyHook):
     """Add ``rate * param`` to each gradient (L2 regularisation, ``rate/2 * ||w||^2``).
 
     Under loss scaling the gradients are still scaled when optimizer-level
@@ -27,18 +27,8 @@ class WeightDecay:
     """
 
     name = "WeightDecay"
-    call_for_each_param = True
-    timing = "pre"
+    kernel = staticmethod(_add_scaled)
 
-    def __init__(self, rate):
-        self.rate = rate
-
-    def __call__(self, rule, param):
-        p, g = param.array, param.grad
-        if p is None or g is None:
-            return
-        rate = self.rate
+    def _rate_for(self, param):
         loss_scale = getattr(param, "_loss_scale", None)
-        if loss_scale is not None:
-            rate *= loss_scale
-        _elementwise.run(_add_scaled, (g, p), 1, rate)
+        return self.rate if loss_scale is None else self.rate * loss_scale

@@ -51,7 +51,8 @@ from multiprocessing import connection, resource_tracker, shared_memory
 import numpy
 
 from kusari.dataset import iterator
-from kusari.iterators.serial_iterator import _advance, _check_settings, _initial_state, _PositionMixin
+from kusari.iterators._worker_batches import may_read_ahead, next_batch_chunks
+from kusari.iterators.serial_iterator import _check_settings, _initial_state, _PositionMixin
 from kusari.utils import type_check
 
 __all__ = ["MultiprocessIterator"]
@@ -310,23 +311,15 @@ class MultiprocessIterator(_PositionMixin, iterator.Iterator):
 
     def _start(self, state):
         """Advance from ``state`` and send the batch's chunks to the workers."""
-        next_state, indices = _advance(_NAME, state, self.batch_size, self._repeat,
-                                       self.order_sampler, len(self.dataset))
-        if indices is None:
+        next_state, chunks = next_batch_chunks(_NAME, self, state, self.n_processes)
+        if chunks is None:
             return next_state, None
         self._ensure_workers()
-        chunks = [c for c in numpy.array_split(indices, min(self.n_processes, max(len(indices), 1))) if len(c)]
         return next_state, [self._send(slot, chunk) for slot, chunk in enumerate(chunks)]
 
     def _prefetch(self) -> None:
         state = self._pending[-1][0] if self._pending else self._state
-        while len(self._pending) < self.n_prefetch:
-            crosses_epoch = state.current_position + self.batch_size >= self._epoch_size
-            if (not self._repeat and state.epoch > 0) or (crosses_epoch and state.order is not None):
-                # The end, or a batch that would call the order sampler now: it
-                # is computed in the ``next`` that needs it, so a snapshot taken
-                # in between holds the sampler's state from before that call.
-                return
+        while len(self._pending) < self.n_prefetch and may_read_ahead(self, state):
             self._pending.append(self._start(state))
             state = self._pending[-1][0]
 

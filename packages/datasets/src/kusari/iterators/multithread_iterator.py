@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy
 
 from kusari.dataset import iterator
-from kusari.iterators.serial_iterator import _advance, _check_settings, _initial_state, _PositionMixin
+from kusari.iterators._worker_batches import may_read_ahead, next_batch_chunks
+from kusari.iterators.serial_iterator import _check_settings, _initial_state, _PositionMixin
 from kusari.utils import type_check
 
 __all__ = ["MultithreadIterator"]
@@ -92,27 +93,17 @@ class MultithreadIterator(_PositionMixin, iterator.Iterator):
 
     def _start(self, state):
         """Advance from ``state`` and submit the reads of the batch's examples."""
-        next_state, indices = _advance(_NAME, state, self.batch_size, self._repeat,
-                                       self.order_sampler, len(self.dataset))
-        if indices is None:
+        next_state, chunks = next_batch_chunks(_NAME, self, state, self.n_threads)
+        if chunks is None:
             return next_state, None
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.n_threads,
                                             thread_name_prefix="kusari-MultithreadIterator")
-        # One task per thread (not per example) keeps the executor's overhead small.
-        chunks = [c for c in numpy.array_split(indices, min(self.n_threads, max(len(indices), 1))) if len(c)]
         return next_state, [self._pool.submit(_read, self.dataset, chunk) for chunk in chunks]
 
     def _prefetch(self) -> None:
-        state = self._state
-        epoch_size = self._epoch_size
-        crosses_epoch = state.current_position + self.batch_size >= epoch_size
-        if (not self._repeat and state.epoch > 0) or (crosses_epoch and state.order is not None):
-            # The end, or a batch that would call the order sampler now: it is
-            # computed in the next ``next`` instead, so a snapshot taken in
-            # between holds the sampler's state from before that call.
-            return
-        self._pending = self._start(state)
+        if may_read_ahead(self, self._state):
+            self._pending = self._start(self._state)
 
     def reset(self) -> None:
         """Start over: epoch 0, position 0, a freshly sampled order; drop any prefetch.

@@ -5,12 +5,12 @@ import numpy
 
 from kusari import initializers
 from kusari.functions.loss.black_out import black_out
-from kusari.link import Link
+from kusari.links.loss._sampled_output import SampledOutputLink
 from kusari.utils.walker_alias import WalkerAlias
 from kusari.variable import Parameter
 
 
-class BlackOut(Link):
+class BlackOut(SampledOutputLink):
     """BlackOut loss layer (wraps :func:`~kusari.functions.black_out`).
 
     Negatives are drawn in proportion to ``counts`` by a
@@ -49,18 +49,6 @@ class BlackOut(Link):
         self.sample_size = sample_size
         with self.init_scope():
             self.W = Parameter(initializers.Zero(), (len(counts), in_size))
-
-    @property
-    def printable_specs(self):
-        yield "in_size", self.W.shape[1]
-        yield "n_ids", self.W.shape[0]
-        yield "sample_size", self.sample_size
-
-    def to_device(self, device):
-        """Send ``W`` and the sampler's tables to ``device``; returns self."""
-        super().to_device(device)
-        self.sampler.to_device(self.device)
-        return self
 
     def forward(self, x, t):
         """The mean BlackOut loss of inputs ``x`` ``(N, in_size)`` against labels ``t`` ``(N,)``."""

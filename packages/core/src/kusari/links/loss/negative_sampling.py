@@ -5,12 +5,12 @@ import numpy
 
 import kusari
 from kusari.functions.loss.negative_sampling import negative_sampling
-from kusari.link import Link
+from kusari.links.loss._sampled_output import SampledOutputLink
 from kusari.utils.walker_alias import WalkerAlias
 from kusari.variable import Parameter
 
 
-class NegativeSampling(Link):
+class NegativeSampling(SampledOutputLink):
     """Negative sampling loss layer (wraps :func:`~kusari.functions.negative_sampling`).
 
     Negatives are drawn from ``counts ** power`` (normalised) by a
@@ -52,18 +52,6 @@ class NegativeSampling(Link):
         self.sampler = WalkerAlias(weights)
         with self.init_scope():
             self.W = Parameter(0, (len(counts), in_size))
-
-    @property
-    def printable_specs(self):
-        yield "in_size", self.W.shape[1]
-        yield "n_ids", self.W.shape[0]
-        yield "sample_size", self.sample_size
-
-    def to_device(self, device):
-        """Send ``W`` and the sampler's tables to ``device``; returns self."""
-        super().to_device(device)
-        self.sampler.to_device(self.device)
-        return self
 
     def forward(self, x, t, reduce="sum", *, return_samples=False):
         """The loss of inputs ``x`` ``(N, in_size)`` against labels ``t`` ``(N,)``.

@@ -1,13 +1,11 @@
 """``GroupNormalization``: the link holding ``gamma``/``beta`` for ``group_normalization``."""
 from __future__ import annotations
 
-from kusari import initializers
 from kusari.functions.normalization.group_normalization import group_normalization
-from kusari.link import Link
-from kusari.variable import Parameter
+from kusari.links.normalization._gamma_beta import ScaleShiftLink
 
 
-class GroupNormalization(Link):
+class GroupNormalization(ScaleShiftLink):
     """Group normalization of ``(N, C, ...)`` inputs (e.g. a convolution's output).
 
     Args:
@@ -37,22 +35,8 @@ class GroupNormalization(Link):
     """
 
     def __init__(self, groups, size=None, eps=1e-5, initial_gamma=None, initial_beta=None):
-        super().__init__()
-        if initial_gamma is None:
-            initial_gamma = 1
-        if initial_beta is None:
-            initial_beta = 0
+        super().__init__(size, eps, initial_gamma, initial_beta)
         self.groups = groups
-        self.eps = eps
-        with self.init_scope():
-            self.gamma = Parameter(initializers._get_initializer(initial_gamma))
-            self.beta = Parameter(initializers._get_initializer(initial_beta))
-        if size is not None:
-            self._initialize_params(size)
-
-    def _initialize_params(self, size):
-        self.gamma.initialize(size)
-        self.beta.initialize(size)
 
     def forward(self, x):
         """Normalize ``x`` of shape ``(N, C, ...)``."""

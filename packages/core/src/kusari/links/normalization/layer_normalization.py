@@ -1,13 +1,11 @@
 """``LayerNormalization``: the link holding ``gamma``/``beta`` for ``layer_normalization``."""
 from __future__ import annotations
 
-from kusari import initializers
 from kusari.functions.normalization.layer_normalization import layer_normalization
-from kusari.link import Link
-from kusari.variable import Parameter
+from kusari.links.normalization._gamma_beta import ScaleShiftLink
 
 
-class LayerNormalization(Link):
+class LayerNormalization(ScaleShiftLink):
     """Layer normalization of ``(batch_size, unit_size)`` inputs (e.g. a Linear's output).
 
     Args:
@@ -35,21 +33,7 @@ class LayerNormalization(Link):
     """
 
     def __init__(self, size=None, eps=1e-6, initial_gamma=None, initial_beta=None):
-        super().__init__()
-        if initial_gamma is None:
-            initial_gamma = 1
-        if initial_beta is None:
-            initial_beta = 0
-        self.eps = eps
-        with self.init_scope():
-            self.gamma = Parameter(initializers._get_initializer(initial_gamma))
-            self.beta = Parameter(initializers._get_initializer(initial_beta))
-        if size is not None:
-            self._initialize_params(size)
-
-    def _initialize_params(self, size):
-        self.gamma.initialize(size)
-        self.beta.initialize(size)
+        super().__init__(size, eps, initial_gamma, initial_beta)
 
     def forward(self, x):
         """Normalize ``x`` of shape ``(batch_size, unit_size)``."""

@@ -1,10 +1,10 @@
 """ExponentialShift: multiply an optimizer attribute by a fixed rate on every call."""
 from __future__ import annotations
 
-from kusari.training.extensions import _shift
+from kusari.training.extensions import _shift, _target_shift
 
 
-class ExponentialShift(_shift.ShiftExtension):
+class ExponentialShift(_target_shift.TargetShift):
     """Trainer extension that sets ``optimizer.<attr>`` to ``init * rate ** t`` after ``t`` calls.
 
     Called once per iteration by default (use ``trigger`` in
@@ -35,16 +35,14 @@ class ExponentialShift(_shift.ShiftExtension):
     """
 
     def __init__(self, attr, rate, init=None, target=None, optimizer=None):
-        super().__init__(attr, optimizer)
+        super().__init__(attr, init, target, optimizer)
         _shift.check_number("ExponentialShift", "rate", rate)
         if rate < 0:
             _shift.value_error("ExponentialShift", "rate", "a non-negative number", rate)
-        _shift.check_number("ExponentialShift", "init", init, allow_none=True)
-        _shift.check_number("ExponentialShift", "target", target, allow_none=True)
         self._rate = rate
-        self._init = init
-        self._target = target
 
-    def _value_at(self, t):
-        value = self._init * self._rate ** t
-        return _shift.clip_to_target(value, self._target, increasing=self._rate > 1)
+    def _formula(self, t):
+        return self._init * self._rate ** t
+
+    def _rises(self):
+        return self._rate > 1

@@ -1,10 +1,10 @@
 """InverseShift: decay an optimizer attribute as ``init * (1 + gamma * t) ** -power``."""
 from __future__ import annotations
 
-from kusari.training.extensions import _shift
+from kusari.training.extensions import _shift, _target_shift
 
 
-class InverseShift(_shift.ShiftExtension):
+class InverseShift(_target_shift.TargetShift):
     """Trainer extension that sets ``optimizer.<attr>`` to ``init * (1 + gamma * t) ** (-power)``.
 
     ``t`` counts the calls (one per iteration by default).  With ``target``
@@ -34,18 +34,16 @@ class InverseShift(_shift.ShiftExtension):
     """
 
     def __init__(self, attr, gamma, power, init=None, target=None, optimizer=None):
-        super().__init__(attr, optimizer)
+        super().__init__(attr, init, target, optimizer)
         _shift.check_number("InverseShift", "gamma", gamma)
         if gamma < 0:
             _shift.value_error("InverseShift", "gamma", "a non-negative number", gamma)
         _shift.check_number("InverseShift", "power", power)
-        _shift.check_number("InverseShift", "init", init, allow_none=True)
-        _shift.check_number("InverseShift", "target", target, allow_none=True)
         self._gamma = gamma
         self._power = power
-        self._init = init
-        self._target = target
 
-    def _value_at(self, t):
-        value = self._init * (1 + self._gamma * t) ** (-self._power)
-        return _shift.clip_to_target(value, self._target, increasing=self._power < 0)
+    def _formula(self, t):
+        return self._init * (1 + self._gamma * t) ** (-self._power)
+
+    def _rises(self):
+        return self._power < 0

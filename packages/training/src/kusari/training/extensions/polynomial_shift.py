@@ -1,10 +1,10 @@
 """PolynomialShift: decay an optimizer attribute as ``init * (1 - t / max_count) ** rate``."""
 from __future__ import annotations
 
-from kusari.training.extensions import _shift
+from kusari.training.extensions import _shift, _target_shift
 
 
-class PolynomialShift(_shift.ShiftExtension):
+class PolynomialShift(_target_shift.TargetShift):
     """Trainer extension that sets ``optimizer.<attr>`` to ``init * max(1 - t / max_count, 0) ** rate``.
 
     ``t`` counts the calls (one per iteration by default), so with
@@ -36,20 +36,18 @@ class PolynomialShift(_shift.ShiftExtension):
     """
 
     def __init__(self, attr, rate, max_count, init=None, target=None, optimizer=None):
-        super().__init__(attr, optimizer)
+        super().__init__(attr, init, target, optimizer)
         _shift.check_number("PolynomialShift", "rate", rate)
         _shift.check_number("PolynomialShift", "max_count", max_count)
         if max_count <= 0:
             _shift.value_error("PolynomialShift", "max_count", "a positive number", max_count)
-        _shift.check_number("PolynomialShift", "init", init, allow_none=True)
-        _shift.check_number("PolynomialShift", "target", target, allow_none=True)
         self._rate = rate
         self._max_count = max_count
-        self._init = init
-        self._target = target
 
-    def _value_at(self, t):
+    def _formula(self, t):
         decay = max(1 - t / self._max_count, 0)
-        value = self._init * decay ** self._rate
-        # Compared directly rather than as a ratio: the value reaches 0 at max_count.
-        return _shift.clip_to_target(value, self._target, increasing=self._rate <= 0)
+        return self._init * decay ** self._rate
+
+    def _rises(self):
+        # With rate <= 0 the factor (1 - t / max_count) ** rate never drops below 1.
+        return self._rate <= 0

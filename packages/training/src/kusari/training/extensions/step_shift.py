@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numbers
 
-from kusari.training.extensions import _shift
+from kusari.training.extensions import _shift, _target_shift
 
 
-class StepShift(_shift.ShiftExtension):
+class StepShift(_target_shift.TargetShift):
     """Trainer extension that sets ``optimizer.<attr>`` to ``init * gamma ** floor(t / step)``.
 
     ``t`` counts the calls (one per iteration by default).  With ``target``
@@ -37,17 +37,15 @@ class StepShift(_shift.ShiftExtension):
     """
 
     def __init__(self, attr, gamma, step, init=None, target=None, optimizer=None):
-        super().__init__(attr, optimizer)
+        super().__init__(attr, init, target, optimizer)
         _shift.check_number("StepShift", "gamma", gamma)
         if isinstance(step, bool) or not isinstance(step, numbers.Integral) or step <= 0:
             _shift.value_error("StepShift", "step", "a positive int", step)
-        _shift.check_number("StepShift", "init", init, allow_none=True)
-        _shift.check_number("StepShift", "target", target, allow_none=True)
         self._gamma = gamma
         self._step = step
-        self._init = init
-        self._target = target
 
-    def _value_at(self, t):
-        value = self._init * self._gamma ** (t // self._step)
-        return _shift.clip_to_target(value, self._target, increasing=self._gamma > 1)
+    def _formula(self, t):
+        return self._init * self._gamma ** (t // self._step)
+
+    def _rises(self):
+        return self._gamma > 1

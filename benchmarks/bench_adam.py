@@ -22,7 +22,6 @@ Run:  python benchmarks/bench_adam.py                          (all frameworks)
 """
 from __future__ import annotations
 
-import math
 import os
 import sys
 
@@ -32,6 +31,7 @@ import _harness  # noqa: E402
 if __name__ == "__main__":
     _harness.pin_threads()  # before NumPy is imported
 
+import _common  # noqa: E402  (imports NumPy)
 import numpy as np  # noqa: E402
 
 N_LAYERS, SIDE = 10, 1000
@@ -49,32 +49,8 @@ def make_grads(seed: int = 0):
 def build_numpy(threads):
     grads = make_grads()
     params = [np.random.default_rng(1).standard_normal((SIDE, SIDE), dtype=np.float32) for _ in grads]
-    ms = [np.zeros_like(p) for p in params]
-    vs = [np.zeros_like(p) for p in params]
-    tmp = np.empty((SIDE, SIDE), np.float32)
-    t = [0]
-
-    def update(p, g, m, v, tmp, alpha_t):
-        np.subtract(g, m, out=tmp)
-        tmp *= 1 - BETA1
-        m += tmp
-        np.multiply(g, g, out=tmp)
-        tmp -= v
-        tmp *= 1 - BETA2
-        v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += EPS
-        np.divide(m, tmp, out=tmp)
-        tmp *= alpha_t
-        p -= tmp
-
-    def step():
-        t[0] += 1
-        alpha_t = ALPHA * math.sqrt(1 - BETA2 ** t[0]) / (1 - BETA1 ** t[0])
-        for p, g, m, v in zip(params, grads, ms, vs, strict=True):
-            update(p, g, m, v, tmp, alpha_t)
-
-    return step, f"NumPy bound {np.__version__}"
+    adam = _common.NumpyAdam(params, ALPHA, BETA1, BETA2, EPS, one_temporary=True)
+    return (lambda: adam.update(grads)), f"NumPy bound {np.__version__}"
 
 
 def _chain_of_linears(chainer_like):

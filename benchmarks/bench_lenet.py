@@ -32,6 +32,7 @@ import _harness  # noqa: E402
 if __name__ == "__main__":
     _harness.pin_threads()  # before NumPy is imported
 
+import _common  # noqa: E402  (imports NumPy)
 import numpy as np  # noqa: E402
 
 BATCH = 64
@@ -123,14 +124,7 @@ def numpy_forward_backward(weights, x, t):
     a3 = np.maximum(z3, 0)
     z4 = a3 @ W4.T
     z4 += b4
-    shifted = z4 - z4.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    s = e.sum(axis=1, keepdims=True)
-    rows = np.arange(len(t))
-    loss = (np.log(s[:, 0]) - shifted[rows, t]).mean()
-    gz4 = e / s
-    gz4[rows, t] -= 1
-    gz4 *= np.float32(1 / len(t))
+    loss, gz4 = _common.softmax_cross_entropy(z4, t)
     gW4, gb4 = gz4.T @ a3, gz4.sum(axis=0)
     gz3 = gz4 @ W4
     gz3 *= z3 > 0
@@ -171,15 +165,6 @@ def build_chain(F, L, chain_class, weights):
     return LeNet()
 
 
-def chain_step(F, model, x, t):
-    def step():
-        loss = F.softmax_cross_entropy(model(x), t)
-        model.cleargrads()
-        loss.backward()
-
-    return step
-
-
 def kusari_modules():
     """kusari's ``F`` and ``L`` for this network, imported from their defining modules.
 
@@ -203,7 +188,7 @@ def build_kusari(threads):
 
     F, L = kusari_modules()
     weights, x, t = make_data()
-    return chain_step(F, build_chain(F, L, kusari.Chain, weights), x, t), f"kusari {kusari.__version__}"
+    return _common.classifier_step(F, build_chain(F, L, kusari.Chain, weights), x, t), f"kusari {kusari.__version__}"
 
 
 def build_chainer(threads):
@@ -212,7 +197,8 @@ def build_chainer(threads):
     import chainer.links as L
 
     weights, x, t = make_data()
-    return chain_step(F, build_chain(F, L, chainer.Chain, weights), x, t), f"Chainer {chainer.__version__}"
+    return (_common.classifier_step(F, build_chain(F, L, chainer.Chain, weights), x, t),
+            f"Chainer {chainer.__version__}")
 
 
 # ---- PyTorch -------------------------------------------------------------------------------
@@ -226,19 +212,8 @@ def build_torch(threads):
         nn.Conv2d(*CONVS[0], KSIZE), nn.MaxPool2d(2, 2), nn.ReLU(),
         nn.Conv2d(*CONVS[1], KSIZE), nn.MaxPool2d(2, 2), nn.ReLU(),
         nn.Flatten(), nn.Linear(*LINEARS[0]), nn.ReLU(), nn.Linear(*LINEARS[1]))
-    layers = [m for m in model if isinstance(m, (nn.Conv2d, nn.Linear))]
-    with torch.no_grad():
-        for layer, (W, b) in zip(layers, weights, strict=True):
-            layer.weight.copy_(torch.from_numpy(W))
-            layer.bias.copy_(torch.from_numpy(b))
-    xt, tt = torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))
-
-    def step():
-        loss = torch.nn.functional.cross_entropy(model(xt), tt)
-        model.zero_grad(set_to_none=True)
-        loss.backward()
-
-    return step, f"PyTorch {torch.__version__}"
+    _common.copy_into_torch([m for m in model if isinstance(m, (nn.Conv2d, nn.Linear))], weights)
+    return _common.torch_classifier_step(model, x, t), f"PyTorch {torch.__version__}"
 
 
 BUILDERS = {"numpy": build_numpy, "kusari": build_kusari, "chainer": build_chainer, "torch": build_torch}

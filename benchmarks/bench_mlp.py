@@ -32,6 +32,7 @@ import _harness  # noqa: E402
 if __name__ == "__main__":
     _harness.pin_threads()  # before NumPy is imported
 
+import _common  # noqa: E402  (imports NumPy)
 import numpy as np  # noqa: E402
 
 SIZES = (784, 1000, 1000, 10)
@@ -64,15 +65,7 @@ def numpy_forward_backward(weights, x, t):
     a2 = np.maximum(z2, 0)
     z3 = a2 @ W3.T
     z3 += b3
-    # softmax cross entropy, numerically stable
-    shifted = z3 - z3.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    s = e.sum(axis=1, keepdims=True)
-    rows = np.arange(len(t))
-    loss = (np.log(s[:, 0]) - shifted[rows, t]).mean()
-    gz3 = e / s
-    gz3[rows, t] -= 1
-    gz3 *= np.float32(1 / len(t))
+    loss, gz3 = _common.softmax_cross_entropy(z3, t)
     # backward through the layers
     gW3, gb3 = gz3.T @ a2, gz3.sum(axis=0)
     gz2 = gz3 @ W3
@@ -127,24 +120,13 @@ def build_chain(chainer_like, weights):
     return MLP()
 
 
-def chain_step(chainer_like, model, x, t):
-    F = chainer_like.functions
-
-    def step():
-        loss = F.softmax_cross_entropy(model(x), t)
-        model.cleargrads()
-        loss.backward()
-
-    return step
-
-
 def build_kusari(threads):
     import kusari
     import kusari.functions  # noqa: F401
     import kusari.links  # noqa: F401
 
     weights, x, t = make_data()
-    return chain_step(kusari, build_chain(kusari, weights), x, t), f"kusari {kusari.__version__}"
+    return _common.classifier_step(kusari.functions, build_chain(kusari, weights), x, t), f"kusari {kusari.__version__}"
 
 
 def build_chainer(threads):
@@ -153,7 +135,8 @@ def build_chainer(threads):
     import chainer.links  # noqa: F401
 
     weights, x, t = make_data()
-    return chain_step(chainer, build_chain(chainer, weights), x, t), f"Chainer {chainer.__version__}"
+    return (_common.classifier_step(chainer.functions, build_chain(chainer, weights), x, t),
+            f"Chainer {chainer.__version__}")
 
 
 # ---- PyTorch -------------------------------------------------------------------------------
@@ -162,22 +145,7 @@ def build_torch(threads):
 
     torch.set_num_threads(threads)
     weights, x, t = make_data()
-    layers = []
-    for W, b in weights:
-        layer = torch.nn.Linear(W.shape[1], W.shape[0])
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(W))
-            layer.bias.copy_(torch.from_numpy(b))
-        layers += [layer, torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1])  # no ReLU after the last layer
-    xt, tt = torch.from_numpy(x), torch.from_numpy(t.astype(np.int64))
-
-    def step():
-        loss = torch.nn.functional.cross_entropy(model(xt), tt)
-        model.zero_grad(set_to_none=True)
-        loss.backward()
-
-    return step, f"PyTorch {torch.__version__}"
+    return _common.torch_classifier_step(_common.torch_mlp(weights), x, t), f"PyTorch {torch.__version__}"
 
 
 BUILDERS = {"numpy": build_numpy, "numpy_matmul": build_numpy_matmul, "kusari": build_kusari,

@@ -25,6 +25,7 @@ import _harness  # noqa: E402
 if __name__ == "__main__":
     _harness.pin_threads()  # before NumPy is imported
 
+import _common  # noqa: E402  (imports NumPy)
 import numpy as np  # noqa: E402
 
 SIZE, BATCH, LAYERS, LR = 10, 1, 3, 1e-3
@@ -137,14 +138,7 @@ def build_torch(threads):
 
     torch.set_num_threads(threads)
     weights, x = make_data()
-    layers = []
-    for W, b in weights:
-        layer = torch.nn.Linear(SIZE, SIZE)
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(W))
-            layer.bias.copy_(torch.from_numpy(b))
-        layers += [layer, torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers)
+    model = _common.torch_mlp(weights, relu_last=True)
     params = list(model.parameters())
     xt = torch.from_numpy(x)
 

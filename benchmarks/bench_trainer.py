@@ -52,7 +52,6 @@ import atexit
 import contextlib
 import functools
 import json
-import math
 import os
 import shutil
 import sys
@@ -66,6 +65,7 @@ import _harness  # noqa: E402
 if __name__ == "__main__":
     _harness.pin_threads()  # before NumPy is imported
 
+import _common  # noqa: E402  (imports NumPy)
 import bench_mlp  # noqa: E402  (same weights and hand-written forward/backward)
 import numpy as np  # noqa: E402
 
@@ -106,35 +106,7 @@ def make_weights():
 
 
 # ---- plain NumPy ---------------------------------------------------------------------------
-class NumpyAdam:
-    """Adam (Chainer's update rule, eta 1, no weight decay) in place over a list of arrays."""
-
-    def __init__(self, params):
-        self.params = params
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
-        self.tmp = [np.empty_like(p) for p in params]
-        self.t = 0
-
-    def update(self, grads) -> None:
-        self.t += 1
-        lr = ALPHA * math.sqrt(1 - BETA2 ** self.t) / (1 - BETA1 ** self.t)
-        for p, g, m, v, tmp in zip(self.params, grads, self.m, self.v, self.tmp, strict=True):
-            np.subtract(g, m, out=tmp)
-            tmp *= 1 - BETA1
-            m += tmp
-            np.multiply(g, g, out=tmp)
-            tmp -= v
-            tmp *= 1 - BETA2
-            v += tmp
-            np.sqrt(v, out=tmp)
-            tmp += EPS
-            np.divide(m, tmp, out=tmp)
-            tmp *= lr
-            p -= tmp
-
-
-def numpy_train_step(weights, adam: NumpyAdam, x, t) -> float:
+def numpy_train_step(weights, adam: _common.NumpyAdam, x, t) -> float:
     """One iteration of the bound: forward/backward by hand, then Adam; returns the loss."""
     loss, grads = bench_mlp.numpy_forward_backward(weights, x, t)
     adam.update([g for pair in grads for g in pair])
@@ -145,7 +117,7 @@ def build_numpy(threads):
     s = shape()
     x_all, t_all = make_dataset(s["examples"], seed=1)
     weights = make_weights()
-    adam = NumpyAdam([a for pair in weights for a in pair])
+    adam = _common.NumpyAdam([a for pair in weights for a in pair], ALPHA, BETA1, BETA2, EPS)
     rng = np.random.default_rng(2)
 
     def run():
@@ -253,14 +225,7 @@ def build_torch(threads):
 
     torch.set_num_threads(threads)
     s = shape()
-    layers = []
-    for W, b in make_weights():
-        layer = torch.nn.Linear(W.shape[1], W.shape[0])
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(W))
-            layer.bias.copy_(torch.from_numpy(b))
-        layers += [layer, torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1])
+    model = _common.torch_mlp(make_weights())
     optimizer = torch.optim.Adam(model.parameters(), lr=ALPHA, betas=(BETA1, BETA2), eps=EPS)
     x_np, t_np = make_dataset(s["examples"], seed=1)
     x_all, t_all = torch.from_numpy(x_np), torch.from_numpy(t_np.astype(np.int64))

@@ -125,7 +125,7 @@ def test_trainer_numpy_bound_trains_like_kusari_adam():
     model = L.Classifier(bench.bench_mlp.build_chain(kusari, [(W.copy(), b.copy()) for W, b in weights]))
     optimizer = kusari.optimizers.Adam()
     optimizer.setup(model)
-    adam = bench.NumpyAdam([a for pair in weights for a in pair])
+    adam = bench._common.NumpyAdam([a for pair in weights for a in pair])
     x_all, t_all = bench.make_dataset(300, seed=7)
     for i in range(0, 300, bench.BATCH):  # three Adam steps on the same batches
         x, t = x_all[i:i + bench.BATCH], t_all[i:i + bench.BATCH]
@@ -136,6 +136,22 @@ def test_trainer_numpy_bound_trains_like_kusari_adam():
     for layer, (W, b) in zip((chain.l1, chain.l2, chain.l3), weights, strict=True):
         np.testing.assert_allclose(layer.W.array, W, rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(layer.b.array, b, rtol=1e-4, atol=1e-6)
+
+
+def test_adam_bound_with_one_shared_temporary_steps_like_one_temporary_per_parameter():
+    # bench_adam's NumPy bound shares one temporary between its parameters.
+    bench = load("bench_adam")
+    rng = np.random.default_rng(8)
+    start = [rng.standard_normal((3, 4), dtype=np.float32) for _ in range(3)]
+    shared = bench._common.NumpyAdam([p.copy() for p in start], one_temporary=True)
+    separate = bench._common.NumpyAdam([p.copy() for p in start])
+    for _ in range(3):
+        grads = [rng.standard_normal((3, 4), dtype=np.float32) for _ in start]
+        shared.update(grads)
+        separate.update(grads)
+    for a, b, p in zip(shared.params, separate.params, start, strict=True):
+        np.testing.assert_array_equal(a, b)
+        assert not np.array_equal(a, p)
 
 
 def test_trainer_and_bare_loop_run_the_same_iterations(tmp_path, monkeypatch):

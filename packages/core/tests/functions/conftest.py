@@ -8,11 +8,15 @@ with ``@given(data=st.data())`` and ``data.draw(...)``, because a fixture does
 not exist yet when ``@given(...)`` is evaluated.
 
 - ``unary``: one-input elementwise functions (``sigmoid``, ``tanh``, ``sin``...).
-- ``binary``: the input errors of two-input functions of one shape and dtype.
+- ``binary``: the input errors of two-input functions of one shape and dtype,
+  or of one dtype and broadcasting shapes.
 - ``error_pair``: ``absolute_error``, ``squared_error`` and their ``mean_`` forms.
 - ``softmax_like``: ``softmax`` and ``log_softmax`` (an ``axis`` argument).
 - ``square_matrix``: ``det``/``inv`` and their ``batch_`` forms.
 - ``conv``: convolutions and deconvolutions.
+- ``drawn``: both gradient orders of any function, ``gy`` and the ``ggs`` drawn to fit.
+- ``pooling``: the rank checks of the ``*_pooling_{1,2,3,n}d`` and ``unpooling_*`` families.
+- ``noise``: functions that draw random noise (``gumbel_softmax``, ``zoneout``).
 """
 import types
 
@@ -140,6 +144,20 @@ def check_binary_input_errors(func, name, first, second, shape=(2, 3), other_sha
         func(np.zeros(shape, np.float32), np.zeros(other_shape, np.float32))
 
 
+def check_broadcasting_input_errors(func, name, first, second):
+    """``func(first, second)`` rejects an integer ``first`` (int32 and int64), mixed dtypes and shapes that do not broadcast."""
+    for int_dtype in (np.int32, np.int64):
+        with pytest.raises(InvalidType, match=rf"^{name}: argument '{first}' expected a floating-point dtype .*, "
+                                              rf"got {np.dtype(int_dtype).name}$"):
+            func(np.ones(3, int_dtype), np.ones(3, np.float32))
+    with pytest.raises(InvalidType, match=rf"^{name}: argument '{second}' expected dtype float32 "
+                                          rf"\(the dtype of '{first}'\), got float64$"):
+        func(np.ones(3, np.float32), np.ones(3, np.float64))
+    with pytest.raises(InvalidType, match=rf"^{name}: argument '{second}' expected a shape that broadcasts with "
+                                          rf"\(2,\) \(the shape of '{first}'\), got \(3,\)$"):
+        func(np.ones(2, np.float32), np.ones(3, np.float32))
+
+
 def check_unknown_reduce_is_rejected(func, name, n_inputs):
     with pytest.raises(ValueError, match=rf"{name}: argument 'reduce' expected 'sum', 'mean' or 'no', "
                                          r"got 'all'"):
@@ -148,8 +166,9 @@ def check_unknown_reduce_is_rejected(func, name, n_inputs):
 
 @pytest.fixture(scope="session")
 def binary():
-    """Input checks of two-input functions whose inputs share one shape and dtype."""
+    """Input checks of two-input functions whose inputs share one dtype, and one shape or broadcasting shapes."""
     return types.SimpleNamespace(check_input_errors=check_binary_input_errors,
+                                 check_broadcasting_input_errors=check_broadcasting_input_errors,
                                  check_unknown_reduce_is_rejected=check_unknown_reduce_is_rejected)
 
 
@@ -325,11 +344,35 @@ def square_matrix():
 
 # --- conv: convolutions and deconvolutions ------------------------------------
 
-def check_drawn_gradients(data, func, inputs):
-    """Both gradient orders of ``func`` at ``inputs``, with gy and the ggs drawn to fit."""
-    gy = data.draw(kst.arrays(shape=func(*inputs).shape))
-    ggs = tuple(data.draw(kst.arrays(shape=a.shape)) for a in inputs)
-    check_gradients(func, inputs, gy, ggs)
+def draw_conv_inputs(draw, size, ksize, dtype, transposed=False):
+    """``(x, W, b, groups)`` of spatial ``size`` and kernel ``ksize``: 1 or 2 groups of 1 or 2 channels in
+    and out, a batch of 1 or 2, and a bias half of the time.
+
+    ``W`` is ``(out, in / groups, *ksize)``, or ``(in, out / groups, *ksize)``
+    if ``transposed`` (a deconvolution's).  ``draw`` is a composite's or
+    ``data.draw``.
+    """
+    groups = draw(st.integers(1, 2))
+    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + tuple(size), dtype=dtype))
+    channels = (cin, cout // groups) if transposed else (cout, cin // groups)
+    W = draw(kst.arrays(shape=channels + tuple(ksize), dtype=dtype))
+    b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
+    return x, W, b, groups
+
+
+def draw_deconv_pad_and_outsize(draw, size, stride, ksize, dilate):
+    """``(pad, outsize, extra)`` of a deconvolution of spatial ``size``.
+
+    ``pad`` is at most 1 and leaves some of the default output; ``outsize``
+    is the default plus ``extra``, drawn in ``[0, stride)`` per axis: the
+    sizes whose convolution (with cover_all past the default) gives ``size``
+    back.
+    """
+    default = [s * (n - 1) + k + (k - 1) * (d - 1) for n, s, k, d in zip(size, stride, ksize, dilate)]
+    pad = tuple(draw(st.integers(0, min(1, (full - 1) // 2))) for full in default)
+    extra = tuple(draw(st.integers(0, s - 1)) for s in stride)
+    return pad, tuple(full - 2 * p + e for full, p, e in zip(default, pad, extra)), extra
 
 
 def check_forward(func, reference, args, tol):
@@ -345,5 +388,72 @@ def check_forward(func, reference, args, tol):
 
 @pytest.fixture(scope="session")
 def conv():
-    """Checks of convolution-like functions of ``(x, W[, b])``."""
-    return types.SimpleNamespace(check_gradients=check_drawn_gradients, check_forward=check_forward)
+    """Checks of convolution-like functions of ``(x, W[, b])``, and draws of their arguments."""
+    return types.SimpleNamespace(check_gradients=check_drawn_gradients, check_forward=check_forward,
+                                 draw_inputs=draw_conv_inputs, draw_deconv_pad_and_outsize=draw_deconv_pad_and_outsize)
+
+
+# --- drawn: gradient checks of any function -----------------------------------
+
+def check_drawn_gradients(data, func, inputs, linear=False):
+    """Both gradient orders of ``func`` at ``inputs``, with gy and the ggs drawn to fit.
+
+    A ``linear`` function's second derivative is 0, so its second order is
+    checked on ``func`` of the squared inputs instead.
+    """
+    gy = data.draw(kst.arrays(shape=func(*inputs).shape))
+    ggs = tuple(data.draw(kst.arrays(shape=a.shape)) for a in inputs)
+    check_backward(func, inputs, gy)
+    second = (lambda *args: func(*(a * a for a in args))) if linear else func
+    check_double_backward(second, inputs, gy, ggs)
+
+
+@pytest.fixture(scope="session")
+def drawn():
+    """Gradient checks with ``gy`` and the ``ggs`` drawn to fit the function's output and inputs."""
+    return types.SimpleNamespace(check_gradients=check_drawn_gradients)
+
+
+# --- pooling: the pooling and unpooling families ------------------------------
+
+def check_rank_errors(name, funcs, x, too_few):
+    """``{name}_1d/2d/3d`` reject the 4-d ``x`` or its 3-d ``x[0]``, ``{name}_nd`` the ``too_few``-dimensional input.
+
+    ``funcs`` are ``(f_1d, f_2d, f_3d, f_nd)``, each called with ksize 2.
+    """
+    f_1d, f_2d, f_3d, f_nd = funcs
+    with pytest.raises(InvalidType, match=rf"^{name}_2d: argument 'x' expected 4 dimensions, got 3"):
+        f_2d(x[0], 2)
+    with pytest.raises(InvalidType, match=rf"^{name}_1d: argument 'x' expected 3 dimensions, got 4"):
+        f_1d(x, 2)
+    with pytest.raises(InvalidType, match=rf"^{name}_3d: argument 'x' expected 5 dimensions, got 4"):
+        f_3d(x, 2)
+    with pytest.raises(InvalidType, match=rf"^{name}_nd: argument 'x' expected at least 3 dimensions, "
+                                          rf"got {too_few.ndim}"):
+        f_nd(too_few, 2)
+
+
+@pytest.fixture(scope="session")
+def pooling():
+    """Checks shared by the pooling families (``{name}_1d/2d/3d/nd``)."""
+    return types.SimpleNamespace(check_rank_errors=check_rank_errors)
+
+
+# --- noise: functions that draw random noise ----------------------------------
+
+def with_fixed_noise(func, seed=0):
+    """``func`` drawing the same noise on every call, leaving the global RNG where it was."""
+    def wrapped(*args):
+        saved = np.random.get_state()
+        np.random.seed(seed)
+        try:
+            return func(*args)
+        finally:
+            np.random.set_state(saved)
+    return wrapped
+
+
+@pytest.fixture(scope="session")
+def noise():
+    """Helpers for functions that draw from NumPy's global RNG."""
+    return types.SimpleNamespace(with_fixed_noise=with_fixed_noise)

@@ -13,7 +13,6 @@ from kusari.functions.pooling.average_pooling_nd import (
     average_pooling_3d,
     average_pooling_nd,
 )
-from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
@@ -54,14 +53,9 @@ def test_forward_matches_reference(case):
 
 
 @given(case=_case(), data=st.data())
-def test_gradients(case, data):
+def test_gradients(drawn, case, data):
     x, k, s, p, pad_value = case
-    func = lambda v: average_pooling_nd(v, k, s, p, pad_value)
-    gy = data.draw(kst.arrays(shape=func(x).shape))
-    gg = data.draw(kst.arrays(shape=x.shape))
-    check_backward(func, (x,), gy)
-    # Linear: squaring the input first makes the second derivative non-trivial.
-    check_double_backward(lambda v: func(v * v), (x,), gy, (gg,))
+    drawn.check_gradients(data, lambda v: average_pooling_nd(v, k, s, p, pad_value), (x,), linear=True)
 
 
 def test_pad_value_none_leaves_padding_out_of_the_count():
@@ -102,16 +96,10 @@ def test_dtype_is_kept(dtype):
         np.testing.assert_allclose(y.array, _reference(x, (3, 3), (1, 1), (1, 1), pad_value), rtol=1e-3)
 
 
-def test_bad_inputs_are_rejected():
+def test_bad_inputs_are_rejected(pooling):
     x = np.zeros((1, 1, 3, 3), np.float32)
-    with pytest.raises(InvalidType, match=r"^average_pooling_2d: argument 'x' expected 4 dimensions, got 3"):
-        average_pooling_2d(np.zeros((1, 3, 3), np.float32), 2)
-    with pytest.raises(InvalidType, match=r"^average_pooling_1d: argument 'x' expected 3 dimensions, got 4"):
-        average_pooling_1d(x, 2)
-    with pytest.raises(InvalidType, match=r"^average_pooling_3d: argument 'x' expected 5 dimensions, got 4"):
-        average_pooling_3d(x, 2)
-    with pytest.raises(InvalidType, match=r"^average_pooling_nd: argument 'x' expected at least 3 dimensions, got 1"):
-        average_pooling_nd(np.zeros(3, np.float32), 2)
+    pooling.check_rank_errors("average_pooling", (average_pooling_1d, average_pooling_2d, average_pooling_3d,
+                                                  average_pooling_nd), x, np.zeros(3, np.float32))
     with pytest.raises(InvalidType, match=r"^average_pooling_nd: argument 'x' expected a floating-point dtype"):
         average_pooling_nd(np.zeros((1, 1, 3), np.int32), 2)
     with pytest.raises(InvalidType, match=r"^average_pooling_nd: argument 'pad_value' expected 0 or None, got 1$"):

@@ -6,7 +6,6 @@ from hypothesis import strategies as st
 
 import kusari
 from kusari.functions.connection.convolution_2d import convolution_2d
-from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
 
@@ -35,23 +34,19 @@ def _reference(x, W, b, s, p, d, cover_all, groups):
 
 
 @st.composite
-def _problem(draw, dtype=np.float64):
-    groups = draw(st.integers(1, 2))
-    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+def _problem(draw, conv):
     k = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
     s = (draw(st.integers(1, 3)), draw(st.integers(1, 2)))
     p = (draw(st.integers(0, 2)), draw(st.integers(0, 1)))
     d = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
     size = tuple(draw(st.integers(kk + (kk - 1) * (dd - 1), 5)) for kk, dd in zip(k, d))
-    x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + size, dtype=dtype))
-    W = draw(kst.arrays(shape=(cout, cin // groups) + k, dtype=dtype))
-    b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
+    x, W, b, groups = conv.draw_inputs(draw, size, k, np.float64)
     return x, W, b, s, p, d, draw(st.booleans()), groups
 
 
-@given(_problem())
-def test_forward_matches_reference(problem):
-    x, W, b, s, p, d, cover_all, groups = problem
+@given(data=st.data())
+def test_forward_matches_reference(conv, data):
+    x, W, b, s, p, d, cover_all, groups = data.draw(_problem(conv))
     y = convolution_2d(x, W, b, s, p, cover_all, dilate=d, groups=groups)
     expected = _reference(x, W, b, s, p, d, cover_all, groups)
     assert y.shape == expected.shape
@@ -86,9 +81,9 @@ def test_int_arguments_and_cover_all():
     np.testing.assert_array_equal(y.array[0, 0, 2], [20 + 21, 22 + 23, 24])
 
 
-@given(_problem(), st.data())
-def test_gradients(conv, problem, data):
-    x, W, b, s, p, d, cover_all, groups = problem
+@given(data=st.data())
+def test_gradients(conv, data):
+    x, W, b, s, p, d, cover_all, groups = data.draw(_problem(conv))
     inputs = (x, W) if b is None else (x, W, b)
     conv.check_gradients(data, lambda *args: convolution_2d(*args, stride=s, pad=p, cover_all=cover_all, dilate=d,
                                                              groups=groups), inputs)

@@ -10,7 +10,6 @@ import kusari
 from kusari.functions.connection.convolution_nd import convolution_1d, convolution_3d, convolution_nd
 from kusari.functions.math.sum import sum as ksum
 from kusari.testing import check_backward
-from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
 
@@ -34,36 +33,28 @@ def _reference(x, W, b, s, p, cover_all, d, groups):
 
 
 @st.composite
-def _problem(draw, ndim=None, dtype=np.float64):
+def _problem(draw, conv, ndim=None, dtype=np.float64):
     """A valid (x, W, b, stride, pad, cover_all, dilate, groups), convolution_nd's argument order, with tiny shapes."""
     ndim = draw(st.integers(1, 3)) if ndim is None else ndim
-    groups = draw(st.integers(1, 2))
-    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
     k = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
     s = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
     p = tuple(draw(st.integers(0, 1)) for _ in range(ndim))
     d = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
     max_side = 5 if ndim < 3 else 3
     size = tuple(draw(st.integers(kk + (kk - 1) * (dd - 1), max_side)) for kk, dd in zip(k, d))
-    x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + size, dtype=dtype))
-    W = draw(kst.arrays(shape=(cout, cin // groups) + k, dtype=dtype))
-    b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
+    x, W, b, groups = conv.draw_inputs(draw, size, k, dtype)
     return x, W, b, s, p, draw(st.booleans()), d, groups
 
 
-@given(_problem())
-def test_forward_matches_reference(conv, problem):
-    conv.check_forward(convolution_nd, _reference, problem, tol=1e-12)
+@pytest.mark.parametrize(("dtype", "tol"), [(np.float64, 1e-12), (np.float32, 1e-4)])
+@given(data=st.data())
+def test_forward_matches_reference_and_keeps_the_dtype(conv, dtype, tol, data):
+    conv.check_forward(convolution_nd, _reference, data.draw(_problem(conv, dtype=dtype)), tol=tol)
 
 
-@given(_problem(dtype=np.float32))
-def test_float32_is_kept(conv, problem):
-    conv.check_forward(convolution_nd, _reference, problem, tol=1e-4)
-
-
-@given(_problem(), st.data())
-def test_gradients(conv, problem, data):
-    x, W, b, s, p, cover_all, d, groups = problem
+@given(data=st.data())
+def test_gradients(conv, data):
+    x, W, b, s, p, cover_all, d, groups = data.draw(_problem(conv))
     inputs = (x, W) if b is None else (x, W, b)
     conv.check_gradients(data, lambda *args: convolution_nd(*args, stride=s, pad=p, cover_all=cover_all, dilate=d,
                                                              groups=groups), inputs)
@@ -80,14 +71,10 @@ def test_third_order_gradient_through_the_weight_gradient_node():
     np.testing.assert_allclose([g1.array.item(), g2.array.item(), g3.array.item()], [216.0, 324.0, 324.0])
 
 
-@given(_problem(ndim=1))
-def test_convolution_1d_is_the_1d_case(conv, problem):
-    conv.check_forward(convolution_1d, _reference, problem, tol=1e-12)
-
-
-@given(_problem(ndim=3))
-def test_convolution_3d_is_the_3d_case(conv, problem):
-    conv.check_forward(convolution_3d, _reference, problem, tol=1e-12)
+@pytest.mark.parametrize(("func", "ndim"), [(convolution_1d, 1), (convolution_3d, 3)])
+@given(data=st.data())
+def test_convolution_1d_and_3d_are_their_cases(conv, func, ndim, data):
+    conv.check_forward(func, _reference, data.draw(_problem(conv, ndim=ndim)), tol=1e-12)
 
 
 def test_rank_errors():

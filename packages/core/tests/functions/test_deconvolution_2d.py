@@ -29,46 +29,39 @@ def _reference(x, W, b, s, p, d, groups, outsize):
 
 
 @st.composite
-def _problem(draw, dtype=np.float64):
-    groups = draw(st.integers(1, 2))
-    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+def _problem(draw, conv):
     k = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
     s = (draw(st.integers(1, 3)), draw(st.integers(1, 2)))
     d = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
     size = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    default = [ss * (m - 1) + kk + (kk - 1) * (dd - 1) for m, ss, kk, dd in zip(size, s, k, d)]
-    p = tuple(draw(st.integers(0, min(1, (full - 1) // 2))) for full in default)
-    extra = tuple(draw(st.integers(0, ss - 1)) for ss in s)
-    outsize = tuple(full - 2 * pp + e for full, pp, e in zip(default, p, extra))
-    x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + size, dtype=dtype))
-    W = draw(kst.arrays(shape=(cin, cout // groups) + k, dtype=dtype))
-    b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
+    p, outsize, extra = conv.draw_deconv_pad_and_outsize(draw, size, s, k, d)
+    x, W, b, groups = conv.draw_inputs(draw, size, k, np.float64, transposed=True)
     return x, W, b, s, p, d, groups, outsize, not any(extra) and draw(st.booleans())
 
 
-@given(_problem())
-def test_forward_matches_reference(problem):
-    x, W, b, s, p, d, groups, outsize, default = problem
+@given(data=st.data())
+def test_forward_matches_reference(conv, data):
+    x, W, b, s, p, d, groups, outsize, default = data.draw(_problem(conv))
     y = deconvolution_2d(x, W, b, s, p, None if default else outsize, dilate=d, groups=groups)
     expected = _reference(x, W, b, s, p, d, groups, outsize)
     assert y.shape == expected.shape
     np.testing.assert_allclose(y.array, expected, rtol=1e-12, atol=1e-12)
 
 
-@given(_problem(), st.data())
-def test_is_the_adjoint_of_convolution_2d(problem, data):
-    x, W, _, s, p, d, groups, outsize, _ = problem
+@given(data=st.data())
+def test_is_the_adjoint_of_convolution_2d(conv, data):
+    x, W, _, s, p, d, groups, outsize, _ = data.draw(_problem(conv))
     y = deconvolution_2d(x, W, None, s, p, outsize, dilate=d, groups=groups)
     z = data.draw(kst.arrays(shape=y.shape))
-    conv = convolution_2d(z, W, None, s, p, False, dilate=d, groups=groups)
-    if conv.shape != x.shape:  # outsize took the extra row/column that only cover_all reads
-        conv = convolution_2d(z, W, None, s, p, True, dilate=d, groups=groups)
-    np.testing.assert_allclose((conv.array * x).sum(), (z * y.array).sum(), rtol=1e-10, atol=1e-10)
+    back = convolution_2d(z, W, None, s, p, False, dilate=d, groups=groups)
+    if back.shape != x.shape:  # outsize took the extra row/column that only cover_all reads
+        back = convolution_2d(z, W, None, s, p, True, dilate=d, groups=groups)
+    np.testing.assert_allclose((back.array * x).sum(), (z * y.array).sum(), rtol=1e-10, atol=1e-10)
 
 
-@given(_problem(), st.data())
-def test_gradients(conv, problem, data):
-    x, W, b, s, p, d, groups, outsize, _ = problem
+@given(data=st.data())
+def test_gradients(conv, data):
+    x, W, b, s, p, d, groups, outsize, _ = data.draw(_problem(conv))
     inputs = (x, W) if b is None else (x, W, b)
     conv.check_gradients(data, lambda *args: deconvolution_2d(*args, stride=s, pad=p, outsize=outsize, dilate=d,
                                                                groups=groups), inputs)

@@ -33,65 +33,48 @@ def _reference(x, W, b, s, p, outsize, d, groups):
 
 
 @st.composite
-def _problem(draw, ndim=None, dtype=np.float64):
+def _problem(draw, conv, ndim=None, dtype=np.float64):
     """A valid (x, W, b, stride, pad, outsize, dilate, groups), deconvolution_nd's argument order, with tiny shapes."""
     ndim = draw(st.integers(1, 3)) if ndim is None else ndim
-    groups = draw(st.integers(1, 2))
-    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
     k = tuple(draw(st.integers(1, 3)) for _ in range(ndim))
     s = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
     d = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
     size = tuple(draw(st.integers(1, 3 if ndim < 3 else 2)) for _ in range(ndim))
-    # pad may not eat the whole default output.
-    default = [ss * (m - 1) + kk + (kk - 1) * (dd - 1) for m, ss, kk, dd in zip(size, s, k, d)]
-    p = tuple(draw(st.integers(0, min(1, (full - 1) // 2))) for full in default)
-    # outsize: the default, or one more where the stride leaves room (the cover_all case).
-    outsize = tuple(full - 2 * pp + (draw(st.integers(0, ss - 1)) if ss > 1 else 0)
-                    for full, pp, ss in zip(default, p, s))
-    x = draw(kst.arrays(shape=(draw(st.integers(1, 2)), cin) + size, dtype=dtype))
-    W = draw(kst.arrays(shape=(cin, cout // groups) + k, dtype=dtype))
-    b = draw(kst.arrays(shape=(cout,), dtype=dtype)) if draw(st.booleans()) else None
+    p, outsize, _ = conv.draw_deconv_pad_and_outsize(draw, size, s, k, d)
+    x, W, b, groups = conv.draw_inputs(draw, size, k, dtype, transposed=True)
     return x, W, b, s, p, draw(st.sampled_from([None, outsize])), d, groups
 
 
-@given(_problem())
-def test_forward_matches_reference(conv, problem):
-    conv.check_forward(deconvolution_nd, _reference, problem, tol=1e-12)
+@pytest.mark.parametrize(("dtype", "tol"), [(np.float64, 1e-12), (np.float32, 1e-4)])
+@given(data=st.data())
+def test_forward_matches_reference_and_keeps_the_dtype(conv, dtype, tol, data):
+    conv.check_forward(deconvolution_nd, _reference, data.draw(_problem(conv, dtype=dtype)), tol=tol)
 
 
-@given(_problem(dtype=np.float32))
-def test_float32_is_kept(conv, problem):
-    conv.check_forward(deconvolution_nd, _reference, problem, tol=1e-4)
-
-
-@given(_problem(), st.data())
-def test_is_the_adjoint_of_convolution(problem, data):
+@given(data=st.data())
+def test_is_the_adjoint_of_convolution(conv, data):
     # <conv(z, W), x> == <z, deconv(x, W)> for every z of the deconvolution's output shape.
-    x, W, _, s, p, outsize, d, groups = problem
+    x, W, _, s, p, outsize, d, groups = data.draw(_problem(conv))
     y = deconvolution_nd(x, W, None, s, p, outsize, d, groups)
     z = data.draw(kst.arrays(shape=y.shape))
     cover_all = outsize is not None and convolution_nd(z, W, None, s, p, False, d, groups).shape != x.shape
-    conv = convolution_nd(z, W, None, s, p, cover_all, d, groups)
-    assert conv.shape == x.shape
-    np.testing.assert_allclose((conv.array * x).sum(), (z * y.array).sum(), rtol=1e-10, atol=1e-10)
+    back = convolution_nd(z, W, None, s, p, cover_all, d, groups)
+    assert back.shape == x.shape
+    np.testing.assert_allclose((back.array * x).sum(), (z * y.array).sum(), rtol=1e-10, atol=1e-10)
 
 
-@given(_problem(), st.data())
-def test_gradients(conv, problem, data):
-    x, W, b, s, p, outsize, d, groups = problem
+@given(data=st.data())
+def test_gradients(conv, data):
+    x, W, b, s, p, outsize, d, groups = data.draw(_problem(conv))
     inputs = (x, W) if b is None else (x, W, b)
     conv.check_gradients(data, lambda *args: deconvolution_nd(*args, stride=s, pad=p, outsize=outsize, dilate=d,
                                                                groups=groups), inputs)
 
 
-@given(_problem(ndim=1))
-def test_deconvolution_1d_is_the_1d_case(conv, problem):
-    conv.check_forward(deconvolution_1d, _reference, problem, tol=1e-12)
-
-
-@given(_problem(ndim=3))
-def test_deconvolution_3d_is_the_3d_case(conv, problem):
-    conv.check_forward(deconvolution_3d, _reference, problem, tol=1e-12)
+@pytest.mark.parametrize(("func", "ndim"), [(deconvolution_1d, 1), (deconvolution_3d, 3)])
+@given(data=st.data())
+def test_deconvolution_1d_and_3d_are_their_cases(conv, func, ndim, data):
+    conv.check_forward(func, _reference, data.draw(_problem(conv, ndim=ndim)), tol=1e-12)
 
 
 def test_rank_errors():

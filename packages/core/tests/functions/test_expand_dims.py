@@ -6,7 +6,6 @@ from hypothesis import strategies as st
 
 import kusari
 from kusari.functions.array.expand_dims import expand_dims
-from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
@@ -24,13 +23,9 @@ def test_forward_matches_numpy(case):
 
 
 @given(_case(), st.data())
-def test_gradients(case, data):
+def test_gradients(drawn, case, data):
     x, axis = case
-    gy = data.draw(kst.arrays(shape=np.expand_dims(x, axis).shape))
-    ggx = data.draw(kst.arrays(shape=x.shape))
-    func = lambda v: expand_dims(v, axis)
-    check_backward(func, x, gy)
-    check_double_backward(func, x, gy, ggx)
+    drawn.check_gradients(data, lambda v: expand_dims(v, axis), (x,))
 
 
 def test_float32_gradient():

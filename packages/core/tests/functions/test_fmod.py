@@ -2,7 +2,6 @@
 import math
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,7 +9,6 @@ import kusari
 from kusari.functions.math.fmod import fmod
 from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
-from kusari.utils.type_check import InvalidType
 
 
 def test_forward_matches_math_fmod_and_keeps_float32():
@@ -66,16 +64,5 @@ def test_gradients(point):
     check_double_backward(fmod, (x, d), gy, (ggx, ggd))
 
 
-def test_mixed_dtypes_are_rejected():
-    with pytest.raises(InvalidType, match=r"^fmod: argument 'divisor' expected dtype float32 \(the dtype of 'x'\), got float64$"):
-        fmod(np.ones(3, np.float32), np.ones(3, np.float64))
-
-
-def test_integer_inputs_are_rejected():
-    with pytest.raises(InvalidType, match=r"^fmod: argument 'x' expected a floating-point dtype .*, got int32$"):
-        fmod(np.ones(3, np.int32), np.ones(3, np.float32))
-
-
-def test_shapes_that_do_not_broadcast_are_rejected():
-    with pytest.raises(InvalidType, match=r"^fmod: argument 'divisor' expected a shape that broadcasts with \(2,\)"):
-        fmod(np.ones(2, np.float32), np.ones(3, np.float32))
+def test_input_errors(binary):
+    binary.check_broadcasting_input_errors(fmod, "fmod", "x", "divisor")

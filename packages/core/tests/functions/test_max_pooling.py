@@ -13,8 +13,6 @@ from kusari.functions.pooling.max_pooling_nd import (
     max_pooling_3d,
     max_pooling_nd,
 )
-from kusari.testing import check_backward, check_double_backward
-from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
 
@@ -71,15 +69,11 @@ def test_ties_go_to_the_first_maximum_in_row_major_order():
 
 
 @given(case=_case(), data=st.data())
-def test_gradients(case, data):
+def test_gradients(drawn, case, data):
     x, k, s, p, cover_all = case
     func = lambda v: max_pooling_nd(v, k, s, p, cover_all)
-    y = func(x).array
-    assume(np.isfinite(y).all())  # a window wholly in the padding has no input to differentiate
-    gy = data.draw(kst.arrays(shape=y.shape))
-    gg = data.draw(kst.arrays(shape=x.shape))
-    check_backward(func, (x,), gy)
-    check_double_backward(func, (x,), gy, (gg,))
+    assume(np.isfinite(func(x).array).all())  # a window wholly in the padding has no input to differentiate
+    drawn.check_gradients(data, func, (x,))
 
 
 def test_gradient_goes_to_the_argmax_and_overlaps_add():
@@ -118,16 +112,10 @@ def test_dtype_is_kept(dtype):
     np.testing.assert_array_equal(y.array, _reference(x, (3, 3), (1, 1), (1, 1), True)[0])
 
 
-def test_bad_inputs_are_rejected():
+def test_bad_inputs_are_rejected(pooling):
     x = np.zeros((1, 1, 3, 3), np.float32)
-    with pytest.raises(InvalidType, match=r"^max_pooling_2d: argument 'x' expected 4 dimensions, got 3"):
-        max_pooling_2d(np.zeros((1, 3, 3), np.float32), 2)
-    with pytest.raises(InvalidType, match=r"^max_pooling_1d: argument 'x' expected 3 dimensions, got 4"):
-        max_pooling_1d(x, 2)
-    with pytest.raises(InvalidType, match=r"^max_pooling_3d: argument 'x' expected 5 dimensions, got 4"):
-        max_pooling_3d(x, 2)
-    with pytest.raises(InvalidType, match=r"^max_pooling_nd: argument 'x' expected at least 3 dimensions, got 2"):
-        max_pooling_nd(np.zeros((3, 3), np.float32), 2)
+    pooling.check_rank_errors("max_pooling", (max_pooling_1d, max_pooling_2d, max_pooling_3d, max_pooling_nd), x,
+                              np.zeros((3, 3), np.float32))
     with pytest.raises(InvalidType, match=r"^max_pooling_2d: argument 'x' expected a floating-point dtype .*got int64"):
         max_pooling_2d(np.zeros((1, 1, 3, 3), np.int64), 2)
     with pytest.raises(InvalidType, match=r"^max_pooling_2d: argument 'ksize' expected a positive int or a tuple of 2 "

@@ -6,7 +6,6 @@ from hypothesis import strategies as st
 
 import kusari
 from kusari.functions.array.squeeze import squeeze
-from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
@@ -34,13 +33,9 @@ def test_forward_matches_numpy(case):
 
 
 @given(_case(), st.data())
-def test_gradients(case, data):
+def test_gradients(drawn, case, data):
     x, axis = case
-    gy = data.draw(kst.arrays(shape=np.squeeze(x, axis).shape))
-    ggx = data.draw(kst.arrays(shape=x.shape))
-    func = lambda v: squeeze(v, axis)
-    check_backward(func, x, gy)
-    check_double_backward(func, x, gy, ggx)
+    drawn.check_gradients(data, lambda v: squeeze(v, axis), (x,))
 
 
 def test_float32_gradient():

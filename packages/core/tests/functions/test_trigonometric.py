@@ -8,7 +8,6 @@ import kusari
 from kusari.functions.math.trigonometric import arccos, arcsin, arctan, arctan2, cos, sin, tan
 from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
-from kusari.utils.type_check import InvalidType
 
 # name: (function, NumPy reference, domain kept away from poles and branch ends)
 FUNCS = {
@@ -95,17 +94,5 @@ def test_arctan2_gradients(point):
     check_double_backward(arctan2, (x1, x2), gy, (gg1, gg2))
 
 
-def test_arctan2_rejects_mixed_dtypes():
-    with pytest.raises(InvalidType, match=r"^arctan2: argument 'x2' expected dtype float32 \(the dtype of 'x1'\), got float64$"):
-        arctan2(np.ones(2, np.float32), np.ones(2, np.float64))
-
-
-def test_arctan2_rejects_integers():
-    with pytest.raises(InvalidType, match=r"^arctan2: argument 'x1' expected a floating-point dtype .*, got int64$"):
-        arctan2(np.ones(2, np.int64), np.ones(2, np.float32))
-
-
-def test_arctan2_rejects_shapes_that_do_not_broadcast():
-    with pytest.raises(InvalidType, match=r"^arctan2: argument 'x2' expected a shape that broadcasts with \(2,\) "
-                                          r"\(the shape of 'x1'\), got \(3,\)$"):
-        arctan2(np.ones(2, np.float32), np.ones(3, np.float32))
+def test_arctan2_input_errors(binary):
+    binary.check_broadcasting_input_errors(arctan2, "arctan2", "x1", "x2")

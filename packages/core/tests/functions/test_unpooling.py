@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from kusari.functions.pooling.max_pooling_nd import max_pooling_nd
 from kusari.functions.pooling.unpooling_nd import unpooling_1d, unpooling_2d, unpooling_3d, unpooling_nd
-from kusari.testing import check_backward, check_double_backward
 from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
@@ -64,17 +63,12 @@ def test_forward_matches_reference(case):
 
 
 @given(case=_case(), data=st.data())
-def test_gradients(case, data):
+def test_gradients(drawn, case, data):
     x, k, s, p, outsize, cover_all = case
     target = outsize if outsize is not None else _default_outsize(x.shape[2:], k, s, p, cover_all)
     if min(target) < 1:
         return
-    func = lambda v: unpooling_nd(v, k, s, p, outsize, cover_all)
-    gy = data.draw(kst.arrays(shape=func(x).shape))
-    gg = data.draw(kst.arrays(shape=x.shape))
-    check_backward(func, (x,), gy)
-    # Linear: squaring the input first makes the second derivative non-trivial.
-    check_double_backward(lambda v: func(v * v), (x,), gy, (gg,))
+    drawn.check_gradients(data, lambda v: unpooling_nd(v, k, s, p, outsize, cover_all), (x,), linear=True)
 
 
 def test_unpooling_inverts_the_shape_of_pooling():
@@ -110,16 +104,10 @@ def test_dtype_is_kept(dtype):
     np.testing.assert_array_equal(y.array, _reference(x, (3, 3), (2, 2), (1, 1), (3, 3)))
 
 
-def test_bad_inputs_are_rejected():
+def test_bad_inputs_are_rejected(pooling):
     x = np.zeros((1, 1, 2, 2), np.float32)
-    with pytest.raises(InvalidType, match=r"^unpooling_2d: argument 'x' expected 4 dimensions, got 3"):
-        unpooling_2d(np.zeros((1, 2, 2), np.float32), 2)
-    with pytest.raises(InvalidType, match=r"^unpooling_1d: argument 'x' expected 3 dimensions, got 4"):
-        unpooling_1d(x, 2)
-    with pytest.raises(InvalidType, match=r"^unpooling_3d: argument 'x' expected 5 dimensions, got 4"):
-        unpooling_3d(x, 2)
-    with pytest.raises(InvalidType, match=r"^unpooling_nd: argument 'x' expected at least 3 dimensions, got 2"):
-        unpooling_nd(np.zeros((2, 2), np.float32), 2)
+    pooling.check_rank_errors("unpooling", (unpooling_1d, unpooling_2d, unpooling_3d, unpooling_nd), x,
+                              np.zeros((2, 2), np.float32))
     with pytest.raises(InvalidType, match=r"^unpooling_2d: argument 'x' expected a floating-point dtype"):
         unpooling_2d(np.zeros((1, 1, 2, 2), np.int32), 2)
     with pytest.raises(InvalidType, match=r"^unpooling_2d: argument 'ksize' expected a positive int or a tuple of 2 "

@@ -11,17 +11,6 @@ from kusari.testing import strategies as kst
 from kusari.utils.type_check import InvalidType
 
 
-def _with_fixed_noise(func, seed=0):
-    def wrapped(*args):
-        saved = np.random.get_state()
-        np.random.seed(seed)
-        try:
-            return func(*args)
-        finally:
-            np.random.set_state(saved)
-    return wrapped
-
-
 @st.composite
 def _h_x(draw):
     shape = draw(kst.shapes(max_dims=3))
@@ -69,16 +58,16 @@ def test_gradient_goes_to_h_where_h_was_kept():
 
 
 @given(_h_x())
-def test_backward(hx):
+def test_backward(noise, hx):
     gy = np.random.standard_normal(hx[0].shape)
-    check_backward(_with_fixed_noise(lambda h, x: zoneout(h, x, 0.4)), hx, gy)
+    check_backward(noise.with_fixed_noise(lambda h, x: zoneout(h, x, 0.4)), hx, gy)
 
 
 @given(_h_x())
-def test_double_backward(hx):
+def test_double_backward(noise, hx):
     shape = hx[0].shape
     gy, ggh, ggx = (np.random.standard_normal(shape) for _ in range(3))
-    check_double_backward(_with_fixed_noise(lambda h, x: zoneout(h, x, 0.4)), hx, gy, (ggh, ggx))
+    check_double_backward(noise.with_fixed_noise(lambda h, x: zoneout(h, x, 0.4)), hx, gy, (ggh, ggx))
 
 
 def test_errors():

@@ -44,9 +44,7 @@ def fliplr(a):
         array([[2., 1.],
                [4., 3.]], dtype=float32)
     """
-    type_check.expect_min_ndim("fliplr", "a", a, 2)
-    y, = Flip(1).apply((a,))
-    return y
+    return _flip_fixed_axis("fliplr", a, 1)
 
 
 def flipud(a):
@@ -59,6 +57,11 @@ def flipud(a):
         array([[3., 4.],
                [1., 2.]], dtype=float32)
     """
-    type_check.expect_min_ndim("flipud", "a", a, 1)
-    y, = Flip(0).apply((a,))
+    return _flip_fixed_axis("flipud", a, 0)
+
+
+def _flip_fixed_axis(func, a, axis):
+    """``a`` flipped along ``axis``, which ``a`` must have."""
+    type_check.expect_min_ndim(func, "a", a, axis + 1)
+    y, = Flip(axis).apply((a,))
     return y

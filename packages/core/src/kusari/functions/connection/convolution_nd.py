@@ -23,8 +23,10 @@ def _bias_grad(gy):
     return gb
 
 
-def _add_bias(y, b):
-    y += b.reshape((1, -1) + (1,) * (y.ndim - 2))  # y is fresh: add in place
+def _with_bias(y, inputs):
+    """``y`` plus the bias ``inputs[2]`` along the channel axis, when there is one."""
+    if len(inputs) == 3:
+        y += inputs[2].reshape((1, -1) + (1,) * (y.ndim - 2))  # y is fresh: add in place
     return y
 
 
@@ -46,9 +48,7 @@ class ConvolutionND(FunctionNode):
         # Kept for W's gradient (saves a second im2col); dropped with this
         # node when no graph is recorded, and after the first backward.
         self._cols = cols
-        if len(inputs) == 3:
-            y = _add_bias(y, inputs[2])
-        return y,
+        return _with_bias(y, inputs),
 
     def backward(self, indexes, grad_outputs):
         gy, = grad_outputs
@@ -78,10 +78,7 @@ class DeconvolutionND(FunctionNode):
     def forward(self, inputs):
         self.retain_inputs((0, 1))
         x, W = inputs[:2]
-        y = geo.conv_backward_data(x, W, self._g, self._groups)
-        if len(inputs) == 3:
-            y = _add_bias(y, inputs[2])
-        return y,
+        return _with_bias(geo.conv_backward_data(x, W, self._g, self._groups), inputs),
 
     def backward(self, indexes, grad_outputs):
         gy, = grad_outputs

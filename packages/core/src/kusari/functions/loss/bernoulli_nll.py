@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from kusari.functions.activation.softplus import softplus
-from kusari.functions.math.sum import sum as sum_all
-from kusari.utils import type_check
-from kusari.variable import as_array, as_variable
+from kusari.functions.loss._elementwise import check_matching_pair, check_reduce, reduce_elements
+from kusari.variable import as_variable
 
 _FN = "bernoulli_nll"
 
@@ -35,14 +34,6 @@ def bernoulli_nll(x, y, reduce="sum"):
         >>> bernoulli_nll(x, np.array([0.0, 0.0], np.float32)).array
         array(1.3862944, dtype=float32)
     """
-    if reduce not in ("sum", "mean", "no"):
-        raise ValueError(f"{_FN}: argument 'reduce' expected 'sum', 'mean' or 'no', got {reduce!r}")
-    xa, ya = as_array(x), as_array(y)
-    type_check.expect_float(_FN, "x", xa)
-    type_check.expect_same_dtype(_FN, "y", ya, "x", xa)
-    type_check.expect_shape(_FN, "y", ya, xa.shape, "(the shape of 'x')")
-    elems = softplus(y) - as_variable(x) * y
-    if reduce == "no":
-        return elems
-    total = sum_all(elems)
-    return total if reduce == "sum" else total * (1.0 / max(xa.size, 1))
+    check_reduce(_FN, reduce)
+    check_matching_pair(_FN, "x", x, "y", y)
+    return reduce_elements(softplus(y) - as_variable(x) * y, reduce)

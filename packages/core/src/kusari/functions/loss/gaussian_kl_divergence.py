@@ -1,10 +1,9 @@
 """``gaussian_kl_divergence``: KL divergence of a diagonal Gaussian from N(0, I) (Chainer v7 semantics)."""
 from __future__ import annotations
 
+from kusari.functions.loss._elementwise import check_matching_pair, check_reduce, reduce_elements
 from kusari.functions.math.exponential import exp
-from kusari.functions.math.sum import sum as sum_all
-from kusari.utils import type_check
-from kusari.variable import as_array, as_variable
+from kusari.variable import as_variable
 
 _FN = "gaussian_kl_divergence"
 
@@ -35,15 +34,7 @@ def gaussian_kl_divergence(mean, ln_var, reduce="sum"):
         >>> gaussian_kl_divergence(mean, np.zeros(2, np.float32)).array
         array(2., dtype=float32)
     """
-    if reduce not in ("sum", "mean", "no"):
-        raise ValueError(f"{_FN}: argument 'reduce' expected 'sum', 'mean' or 'no', got {reduce!r}")
-    ma, va = as_array(mean), as_array(ln_var)
-    type_check.expect_float(_FN, "mean", ma)
-    type_check.expect_same_dtype(_FN, "ln_var", va, "mean", ma)
-    type_check.expect_shape(_FN, "ln_var", va, ma.shape, "(the shape of 'mean')")
+    check_reduce(_FN, reduce)
+    check_matching_pair(_FN, "mean", mean, "ln_var", ln_var)
     mean = as_variable(mean)
-    elems = (mean * mean + exp(ln_var) - ln_var - 1.0) * 0.5
-    if reduce == "no":
-        return elems
-    total = sum_all(elems)
-    return total if reduce == "sum" else total * (1.0 / max(ma.size, 1))
+    return reduce_elements((mean * mean + exp(ln_var) - ln_var - 1.0) * 0.5, reduce)

@@ -2,6 +2,8 @@
 
 A subclass of :class:`_Unary` names its NumPy/CuPy ufunc and writes only its
 ``backward``; :func:`_unary` is the public wrapper's body (check, apply).
+Functions that are no ufunc (``erf``, ``lgamma``: ``scipy.special``)
+override :meth:`_Unary._values` and keep the rest.
 
 Example:
     >>> import numpy as np
@@ -27,13 +29,17 @@ class _Unary(FunctionNode):
     def label(self):
         return self._ufunc
 
+    def _values(self, x):
+        """The function at ``x``, before the dtype is forced back to ``x``'s."""
+        return getattr(utils._xp(x), self._ufunc)(x)
+
     def forward(self, inputs):
         x, = inputs
         if self._retain_output:
             self.retain_outputs((0,))
         else:
             self.retain_inputs((0,))
-        return utils.force_array(getattr(utils._xp(x), self._ufunc)(x), x.dtype),
+        return utils.force_array(self._values(x), x.dtype),
 
 
 def _unary(node_class, name, x):

@@ -17,9 +17,8 @@ import math
 import numpy
 
 from kusari import utils
-from kusari.function_node import FunctionNode
+from kusari.functions.math._unary import _Unary, _unary
 from kusari.functions.math.exponential import exp
-from kusari.utils import type_check
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_PI_OVER_TWO = math.sqrt(math.pi) / 2.0
@@ -41,29 +40,22 @@ def special(xp, name: str, func: str):
         raise ImportError(f"{func} needs SciPy on the CPU: pip install scipy") from error
 
 
-class _Special(FunctionNode):
-    """An elementwise function from ``scipy.special``; subclasses give ``_name`` and ``backward``."""
+class _Special(_Unary):
+    """An elementwise ``scipy.special`` function; subclasses give ``_ufunc`` and ``backward``.
 
-    _name = ""
-    _label = ""
-    _retain_output = False
+    ``_ufunc`` is the public name (the label, and the function named in a
+    missing-SciPy error); ``_special`` the ``scipy.special`` name where it
+    differs.
+    """
 
-    @property
-    def label(self):
-        return self._label
+    _special = ""
 
-    def forward(self, inputs):
-        x, = inputs
-        if self._retain_output:
-            self.retain_outputs((0,))
-        else:
-            self.retain_inputs((0,))
-        y = special(utils._xp(x), self._name, self._label)(x)
-        return utils.force_array(y, x.dtype),
+    def _values(self, x):
+        return special(utils._xp(x), self._special or self._ufunc, self._ufunc)(x)
 
 
 class Erf(_Special):
-    _name = _label = "erf"
+    _ufunc = "erf"
 
     def backward(self, indexes, grad_outputs):
         x, = self.get_retained_inputs()
@@ -71,7 +63,7 @@ class Erf(_Special):
 
 
 class Erfc(_Special):
-    _name = _label = "erfc"
+    _ufunc = "erfc"
 
     def backward(self, indexes, grad_outputs):
         x, = self.get_retained_inputs()
@@ -79,19 +71,13 @@ class Erfc(_Special):
 
 
 class ErfInv(_Special):
-    _name = _label = "erfinv"
+    _ufunc = "erfinv"
     _retain_output = True
 
     def backward(self, indexes, grad_outputs):
         # The inverse function's derivative, 1 / erf'(y), from the output y.
         y, = self.get_retained_outputs()
         return grad_outputs[0] * exp(y * y) * _SQRT_PI_OVER_TWO,
-
-
-def _apply(node_class, x):
-    type_check.expect_float(node_class._label, "x", x)
-    y, = node_class().apply((x,))
-    return y
 
 
 def erf(x):
@@ -111,7 +97,7 @@ def erf(x):
         >>> erf(np.array([0, 1], np.float32)).array
         array([0.       , 0.8427008], dtype=float32)
     """
-    return _apply(Erf, x)
+    return _unary(Erf, "erf", x)
 
 
 def erfc(x):
@@ -123,7 +109,7 @@ def erfc(x):
         >>> erfc(np.array([0, 5], np.float32)).array
         array([1.0000000e+00, 1.5374598e-12], dtype=float32)
     """
-    return _apply(Erfc, x)
+    return _unary(Erfc, "erfc", x)
 
 
 def erfinv(x):
@@ -135,4 +121,4 @@ def erfinv(x):
         >>> erfinv(np.array([0, 0.5], np.float32)).array.round(6)
         array([0.      , 0.476936], dtype=float32)
     """
-    return _apply(ErfInv, x)
+    return _unary(ErfInv, "erfinv", x)

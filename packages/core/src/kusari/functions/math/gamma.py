@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from kusari import utils
 from kusari.function_node import FunctionNode
-from kusari.functions.math.erf import special
+from kusari.functions.math._unary import _unary
+from kusari.functions.math.erf import _Special, special
 from kusari.utils import type_check
 
 
-class LGamma(FunctionNode):
-    @property
-    def label(self):
-        return "lgamma"
-
-    def forward(self, inputs):
-        x, = inputs
-        self.retain_inputs((0,))
-        return utils.force_array(special(utils._xp(x), "gammaln", "lgamma")(x), x.dtype),
+class LGamma(_Special):
+    _ufunc = "lgamma"
+    _special = "gammaln"
 
     def backward(self, indexes, grad_outputs):
         x, = self.get_retained_inputs()
@@ -76,9 +71,7 @@ def lgamma(x):
         >>> lgamma(np.array([1, 5], np.float32)).array
         array([0.       , 3.1780539], dtype=float32)
     """
-    type_check.expect_float("lgamma", "x", x)
-    y, = LGamma().apply((x,))
-    return y
+    return _unary(LGamma, "lgamma", x)
 
 
 def digamma(x):

@@ -171,11 +171,8 @@ class RNNForLM(kusari.Chain):
         return self.l3(F.dropout(h2))
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batchsize", "-b", type=int, default=20, help="parallel streams")
-    parser.add_argument("--bproplen", "-l", type=int, default=35, help="BPTT truncation length")
-    parser.add_argument("--epoch", "-e", type=int, default=39, help="training epochs")
+def add_shared_arguments(parser, log_interval):
+    """The options both PTB examples take (ptb_nstep_lstm.py imports this)."""
     parser.add_argument("--device", "-d", default="-1", help="device specifier (-1: CPU)")
     parser.add_argument("--gradclip", "-c", type=float, default=5, help="gradient norm bound")
     parser.add_argument("--out", "-o", default="result", help="output directory")
@@ -183,8 +180,16 @@ def parse_args(argv=None):
     parser.add_argument("--dataset", choices=("auto", "ptb", "text"), default="auto")
     parser.add_argument("--max-words", type=int, default=None,
                         help="cut the training text to this many words (tiny runs)")
-    parser.add_argument("--log-interval", type=int, default=500, help="iterations per log line")
+    parser.add_argument("--log-interval", type=int, default=log_interval, help="iterations per log line")
     parser.add_argument("--seed", type=int, default=0)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batchsize", "-b", type=int, default=20, help="parallel streams")
+    parser.add_argument("--bproplen", "-l", type=int, default=35, help="BPTT truncation length")
+    parser.add_argument("--epoch", "-e", type=int, default=39, help="training epochs")
+    add_shared_arguments(parser, log_interval=500)
     return parser.parse_args(argv)
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from ptb_bptt_lstm import EOS, load_words  # the data loader shared by both PTB examples
+from ptb_bptt_lstm import EOS, add_shared_arguments, load_words  # what both PTB examples share
 
 import kusari
 import kusari.functions as F
@@ -82,18 +82,10 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batchsize", "-b", type=int, default=64, help="sentences per batch")
     parser.add_argument("--epoch", "-e", type=int, default=10, help="training epochs")
-    parser.add_argument("--device", "-d", default="-1", help="device specifier (-1: CPU)")
-    parser.add_argument("--gradclip", "-c", type=float, default=5, help="gradient norm bound")
-    parser.add_argument("--out", "-o", default="result", help="output directory")
-    parser.add_argument("--unit", "-u", type=int, default=650, help="LSTM units")
     parser.add_argument("--layer", type=int, default=2, help="LSTM layers")
     parser.add_argument("--dropout", type=float, default=0.5)
     parser.add_argument("--lr", type=float, default=1.0, help="SGD learning rate")
-    parser.add_argument("--dataset", choices=("auto", "ptb", "text"), default="auto")
-    parser.add_argument("--max-words", type=int, default=None,
-                        help="cut the training text to this many words (tiny runs)")
-    parser.add_argument("--log-interval", type=int, default=100, help="iterations per log line")
-    parser.add_argument("--seed", type=int, default=0)
+    add_shared_arguments(parser, log_interval=100)
     return parser.parse_args(argv)
 
 

@@ -8,6 +8,8 @@ is not function-scoped).
 Conventions: ``states`` is a tuple of the initial states, ``(hx,)`` or
 ``(hx, cx)``; a ``run`` callable takes ``(n_layers, dropout_ratio, states, ws,
 bs, xs)`` and returns the function's outputs, whose last item is ``ys``.
+``VARIANTS`` describes each function pair (``nstep.variants[name]``), for the
+tests all of them share (test_n_step_shared.py).
 """
 import contextlib
 import types
@@ -18,6 +20,9 @@ import pytest
 import kusari
 from kusari import plugins
 from kusari.gradient_check import check_backward
+from kusari.rnn.functions.n_step_gru import n_step_bigru, n_step_gru
+from kusari.rnn.functions.n_step_lstm import n_step_bilstm, n_step_lstm
+from kusari.rnn.functions.n_step_rnn import n_step_birnn, n_step_rnn
 
 
 def _sigmoid(x):
@@ -216,6 +221,49 @@ def fake_kernels(kernel_name, result, plugin_name):
         plugins.unregister(name)
 
 
+class Variant:
+    """One ``n_step_*`` pair (uni- and bidirectional) and what its tests need.
+
+    ``mats`` weights (and biases) per layer and direction, ``n_states``
+    initial states (2 for the LSTM's ``hx, cx``), ``cell`` the one-step
+    reference for :func:`reference`; ``activation`` is passed on (Elman RNNs).
+    """
+
+    def __init__(self, uni, bi, mats, n_states, cell, activation=None):
+        self.uni, self.bi = uni, bi
+        self.mats = mats
+        self.n_states = n_states
+        self.cell = cell
+        self.activation = activation
+
+    def run(self, n_layers, dropout_ratio, states, ws, bs, xs):
+        """Call the uni- or bidirectional function, whichever ``ws`` is for."""
+        fn = self.bi if len(ws) == 2 * n_layers else self.uni
+        extra = () if self.activation is None else (self.activation,)
+        return fn(n_layers, dropout_ratio, *states, ws, bs, xs, *extra)
+
+    def case(self, seed, n_layers, n_dir, lengths, *args):
+        """:func:`case` with this variant's weight and state counts."""
+        return case(seed, n_layers, n_dir, lengths, self.mats, *args, n_states=self.n_states)
+
+    def finite_differences_valid(self, n_layers, n_dir, states, ws, bs, seqs):
+        """False when a relu pre-activation lies within 1e-3 of the kink, where
+        finite differences are wrong; always True for smooth cells."""
+        if self.activation != "relu":
+            return True
+        pres = []
+        reference(n_layers, n_dir, states, ws, bs, seqs, elman_cell("relu", pres))
+        return min(np.abs(p).min() for p in pres) > 1e-3
+
+
+VARIANTS = {
+    "lstm": Variant(n_step_lstm, n_step_bilstm, 8, 2, lstm_cell),
+    "gru": Variant(n_step_gru, n_step_bigru, 6, 1, gru_cell),
+    "rnn_tanh": Variant(n_step_rnn, n_step_birnn, 2, 1, elman_cell("tanh"), "tanh"),
+    "rnn_relu": Variant(n_step_rnn, n_step_birnn, 2, 1, elman_cell("relu"), "relu"),
+}
+
+
 @pytest.fixture(scope="session")
 def nstep():
     """The helpers above, as one object."""
@@ -225,5 +273,5 @@ def nstep():
         assert_states_close=assert_states_close, assert_matches_reference=assert_matches_reference,
         check_batch_independence=check_batch_independence, check_n_step_backward=check_n_step_backward,
         check_gradient_reaches_every_input=check_gradient_reaches_every_input,
-        check_dropout=check_dropout, fake_kernels=fake_kernels,
+        check_dropout=check_dropout, fake_kernels=fake_kernels, variants=VARIANTS,
     )

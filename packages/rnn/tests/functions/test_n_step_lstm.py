@@ -1,66 +1,14 @@
+"""n_step_lstm's own argument errors and kernel dispatch; what every n_step function
+shares is tested in test_n_step_shared.py."""
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from kusari.rnn.functions.n_step_lstm import n_step_bilstm, n_step_lstm
 from kusari.utils.type_check import InvalidType
 
-_MATS = 8  # weights (and biases) per layer and direction
-
-
-def _case(seed, n_layers, n_dir, lengths, *args, nstep):
-    """Random inputs with two initial states: (hx, cx)."""
-    return nstep.case(seed, n_layers, n_dir, lengths, _MATS, *args, n_states=2)
-
-
-def _run(n_layers, dropout_ratio, states, ws, bs, xs):
-    fn = n_step_bilstm if len(ws) == 2 * n_layers else n_step_lstm
-    return fn(n_layers, dropout_ratio, *states, ws, bs, xs)
-
-
-@pytest.mark.parametrize("n_layers,n_dir", [(1, 1), (2, 1), (1, 2), (3, 2)])
-def test_forward_matches_reference(nstep, n_layers, n_dir):
-    seqs, ws, bs, states = _case(0, n_layers, n_dir, [5, 3, 3, 1], nstep=nstep)
-    out = _run(n_layers, 0.0, states, ws, bs, nstep.time_major(seqs))
-    ref = nstep.reference(n_layers, n_dir, states, ws, bs, seqs, nstep.lstm_cell)
-    nstep.assert_matches_reference(out, ref, 5)
-
-
-def test_none_states_are_zeros(nstep):
-    seqs, ws, bs, (hx, cx) = _case(1, 2, 2, [3, 2], nstep=nstep)
-    zeros = np.zeros_like(hx)
-    out = n_step_bilstm(2, 0.0, None, None, ws, bs, nstep.time_major(seqs))
-    ref = nstep.reference(2, 2, (zeros, zeros), ws, bs, seqs, nstep.lstm_cell)
-    nstep.assert_states_close(out, ref)
-    np.testing.assert_allclose(out[-1][1].array, nstep.time_major(ref[-1])[1], rtol=1e-5, atol=1e-5)
-
-
-def test_batch_independence(nstep):
-    seqs, ws, bs, states = _case(2, 2, 2, [4, 4, 2, 1], nstep=nstep)
-    nstep.check_batch_independence(_run, 2, states, ws, bs, seqs)
-
-
-@given(seed=st.integers(0, 2**16), n_layers=st.integers(1, 2), n_dir=st.integers(1, 2),
-       lengths=st.lists(st.integers(1, 3), min_size=1, max_size=3),
-       in_size=st.integers(1, 2), H=st.integers(1, 2))
-def test_backward(nstep, seed, n_layers, n_dir, lengths, in_size, H):
-    seqs, ws, bs, states = _case(seed, n_layers, n_dir, lengths, in_size, H, np.float64, nstep=nstep)
-    nstep.check_n_step_backward(_run, n_layers, n_dir, H, seed, states, ws, bs, nstep.time_major(seqs))
-
-
-def test_gradient_reaches_every_input_float32(nstep):
-    seqs, ws, bs, _ = _case(3, 2, 1, [3, 1], nstep=nstep)
-    nstep.check_gradient_reaches_every_input(_run, 2, 2, ws, bs, nstep.time_major(seqs))
-
-
-def test_dropout(nstep):
-    seqs, ws, bs, states = _case(4, 2, 1, [4, 3], nstep=nstep)
-    nstep.check_dropout(_run, states, ws, bs, nstep.time_major(seqs))
-
 
 def test_errors(nstep):
-    seqs, ws, bs, (hx, cx) = _case(5, 1, 1, [3, 2], nstep=nstep)
+    seqs, ws, bs, (hx, cx) = nstep.variants["lstm"].case(5, 1, 1, [3, 2])
     xs = nstep.time_major(seqs)
     with pytest.raises(InvalidType, match=r"n_step_lstm: argument 'xs' expected non-increasing batch sizes"):
         n_step_lstm(1, 0.0, None, None, ws, bs, xs[::-1])
@@ -90,7 +38,7 @@ def test_errors(nstep):
 
 
 def test_registered_kernel_is_called(nstep):
-    seqs, ws, bs, (hx, cx) = _case(6, 1, 2, [2, 1], nstep=nstep)
+    seqs, ws, bs, (hx, cx) = nstep.variants["lstm"].case(6, 1, 2, [2, 1])
     xs = nstep.time_major(seqs)
     with nstep.fake_kernels("n_step_lstm", ("hy", "cy", ("y0", "y1")), "fake-n-step-lstm-kernels") as fake:
         out = n_step_bilstm(1, 0.25, None, cx, ws, bs, xs)
@@ -105,7 +53,7 @@ def test_registered_kernel_is_called(nstep):
 
 
 def test_kernel_may_decline(nstep):
-    seqs, ws, bs, (hx, cx) = _case(7, 1, 1, [2, 2], nstep=nstep)
+    seqs, ws, bs, (hx, cx) = nstep.variants["lstm"].case(7, 1, 1, [2, 2])
     xs = nstep.time_major(seqs)
     with nstep.fake_kernels("n_step_lstm", NotImplemented, "fake-n-step-lstm-decline") as fake:
         hy, cy, ys = n_step_lstm(1, 0.0, hx, cx, ws, bs, xs)

@@ -18,7 +18,7 @@ not supported.
 Cells (``_lstm.py``-style objects in the ``n_step_*`` modules) implement
 ``stack`` (Chainer's weight list -> fused matrices), ``forward`` (the time
 loop), ``backward`` (the reverse loop) and ``unstack`` (fused gradients ->
-Chainer's list).  Chainer's dropout semantics: with ``config.train`` each
+Chainer's list); both loops run over :func:`step_rows`.  Chainer's dropout semantics: with ``config.train`` each
 layer after the first sees its input through a fresh dropout mask per
 direction; the first layer's input is never dropped.
 
@@ -107,6 +107,27 @@ def _run_directions(xp, loops, elements):
 
     _parallel.for_ranges(run, len(loops), grain=1)
     return results
+
+
+def step_rows(batches, offsets, reverse):
+    """``(batch size, first row, end row)`` of each non-empty step, in a time loop's order.
+
+    The cells' time loops iterate over this list (built once, before the
+    loop), so each step only unpacks a tuple: rows ``first:end`` of the
+    packed arrays, rows ``:batch size`` of the state.  ``reverse`` is the
+    backward-in-time direction; a backward pass walks the forward's order
+    backwards, ``reversed(step_rows(batches, offsets, reverse))``.
+
+    Example:
+        >>> step_rows([2, 1, 0], [0, 2, 3, 3], reverse=False)
+        [(2, 0, 2), (1, 2, 3)]
+        >>> step_rows([2, 1, 0], [0, 2, 3, 3], reverse=True)
+        [(1, 2, 3), (2, 0, 2)]
+    """
+    rows = [(b, s, s + b) for b, s in zip(batches, offsets) if b]
+    if reverse:
+        rows.reverse()
+    return rows
 
 
 def _data(x):

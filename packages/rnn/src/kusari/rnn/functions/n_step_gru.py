@@ -13,7 +13,7 @@ The driver and the kernel calling convention are in :mod:`kusari.rnn.functions._
 """
 from __future__ import annotations
 
-from kusari.rnn.functions._n_step import n_step
+from kusari.rnn.functions._n_step import n_step, step_rows
 
 
 class _GRUCell:
@@ -52,13 +52,7 @@ class _GRUCell:
         GH = xp.empty((N, H3), dtype)
         Hprev = xp.empty((N, H), dtype)
         tmp = xp.empty((batches[0], H), dtype)
-        steps = range(len(batches) - 1, -1, -1) if reverse else range(len(batches))
-        for t in steps:
-            b = batches[t]
-            if b == 0:
-                continue
-            s = offsets[t]
-            e = s + b
+        for b, s, e in step_rows(batches, offsets, reverse):
             hp = h[:b]
             Hprev[s:e] = hp
             gh = GH[s:e]
@@ -101,13 +95,7 @@ class _GRUCell:
         dGx3 = dGx.reshape(N, 3, H)
         dGh3 = dGh.reshape(N, 3, H)
         gh = ghy.copy()
-        steps = range(len(batches)) if reverse else range(len(batches) - 1, -1, -1)
-        for t in steps:
-            b = batches[t]
-            if b == 0:
-                continue
-            s = offsets[t]
-            e = s + b
+        for b, s, e in reversed(step_rows(batches, offsets, reverse)):
             dh = gY[s:e] + gh[:b]
             d3 = dh[:, None, :]
             xp.multiply(d3, K3[s:e], out=dGx3[s:e])

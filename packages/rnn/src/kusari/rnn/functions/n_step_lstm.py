@@ -13,7 +13,7 @@ call with the candidate (``tanh`` is about half the cost of ``exp`` here).
 """
 from __future__ import annotations
 
-from kusari.rnn.functions._n_step import n_step
+from kusari.rnn.functions._n_step import n_step, step_rows
 
 
 class _LSTMCell:
@@ -55,13 +55,7 @@ class _LSTMCell:
         Cprev = xp.empty((N, H), dtype)
         scratch = xp.empty((batches[0] if batches else 0, H4), dtype)
         tmp = xp.empty((batches[0] if batches else 0, H), dtype)
-        steps = range(len(batches) - 1, -1, -1) if reverse else range(len(batches))
-        for t in steps:
-            b = batches[t]
-            if b == 0:
-                continue
-            s = offsets[t]
-            e = s + b
+        for b, s, e in step_rows(batches, offsets, reverse):
             hp = h[:b]
             cp = c[:b]
             Hprev[s:e] = hp
@@ -105,13 +99,7 @@ class _LSTMCell:
         dG3 = dG.reshape(N, 4, H)
         gh = ghy.copy()
         gc = gcy.copy()
-        steps = range(len(batches)) if reverse else range(len(batches) - 1, -1, -1)
-        for t in steps:
-            b = batches[t]
-            if b == 0:
-                continue
-            s = offsets[t]
-            e = s + b
+        for b, s, e in reversed(step_rows(batches, offsets, reverse)):
             dh = gY[s:e] + gh[:b]
             dc = dh * Kc[s:e]
             dc += gc[:b]

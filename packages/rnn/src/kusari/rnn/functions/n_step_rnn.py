@@ -6,7 +6,7 @@ calling convention are in :mod:`kusari.rnn.functions._n_step`.
 """
 from __future__ import annotations
 
-from kusari.rnn.functions._n_step import n_step
+from kusari.rnn.functions._n_step import n_step, step_rows
 from kusari.utils import type_check
 
 
@@ -34,13 +34,7 @@ class _RNNCell:
         h = h0.copy()
         Hprev = xp.empty((N, H), G.dtype)
         scratch = xp.empty((batches[0], H), G.dtype)
-        steps = range(len(batches) - 1, -1, -1) if reverse else range(len(batches))
-        for t in steps:
-            b = batches[t]
-            if b == 0:
-                continue
-            s = offsets[t]
-            e = s + b
+        for b, s, e in step_rows(batches, offsets, reverse):
             hp = h[:b]
             Hprev[s:e] = hp
             g = G[s:e]
@@ -60,13 +54,7 @@ class _RNNCell:
         K = (Y > 0).astype(Y.dtype) if self.activation == "relu" else 1 - Y * Y
         dG = xp.empty_like(Y)
         gh = ghy.copy()
-        steps = range(len(batches)) if reverse else range(len(batches) - 1, -1, -1)
-        for t in steps:
-            b = batches[t]
-            if b == 0:
-                continue
-            s = offsets[t]
-            e = s + b
+        for b, s, e in reversed(step_rows(batches, offsets, reverse)):
             dh = gY[s:e] + gh[:b]
             xp.multiply(dh, K[s:e], out=dG[s:e])
             xp.dot(dG[s:e], Wh, out=gh[:b])

@@ -21,6 +21,9 @@ class NStepGRUBase(NStepRNNBase):
 
     n_weights = 6
 
+    def rnn(self, *args):
+        return (n_step_bigru if self.use_bi_direction else n_step_gru)(*args)
+
 
 class NStepGRU(NStepGRUBase):
     """Stacked uni-directional GRU over a list of sequences (Chainer's ``L.NStepGRU``).
@@ -36,9 +39,6 @@ class NStepGRU(NStepGRUBase):
 
     use_bi_direction = False
 
-    def rnn(self, *args):
-        return n_step_gru(*args)
-
 
 class NStepBiGRU(NStepGRUBase):
     """Stacked bi-directional GRU; outputs concatenate the forward and backward states.
@@ -53,6 +53,3 @@ class NStepBiGRU(NStepGRUBase):
     """
 
     use_bi_direction = True
-
-    def rnn(self, *args):
-        return n_step_bigru(*args)

@@ -24,6 +24,9 @@ class NStepLSTMBase(NStepRNNBase):
 
     n_weights = 8
 
+    def rnn(self, *args):
+        return (n_step_bilstm if self.use_bi_direction else n_step_lstm)(*args)
+
     @property
     def n_cells(self):
         return 2
@@ -66,9 +69,6 @@ class NStepLSTM(NStepLSTMBase):
 
     use_bi_direction = False
 
-    def rnn(self, *args):
-        return n_step_lstm(*args)
-
 
 class NStepBiLSTM(NStepLSTMBase):
     """Stacked bi-directional LSTM; outputs concatenate the forward and backward states.
@@ -83,6 +83,3 @@ class NStepBiLSTM(NStepLSTMBase):
     """
 
     use_bi_direction = True
-
-    def rnn(self, *args):
-        return n_step_bilstm(*args)

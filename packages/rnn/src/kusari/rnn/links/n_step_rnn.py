@@ -209,7 +209,15 @@ class NStepRNNBase(ChainList):
             self.in_size = self[0].w0.shape[1]
 
 
-class NStepRNNTanh(NStepRNNBase):
+class _NStepElmanRNN(NStepRNNBase):
+    """The four Elman RNN links: subclasses set ``activation`` and ``use_bi_direction``."""
+
+    def rnn(self, *args):
+        n_step = n_step_birnn if self.use_bi_direction else n_step_rnn
+        return n_step(*args, activation=self.activation)
+
+
+class NStepRNNTanh(_NStepElmanRNN):
     """Stacked uni-directional tanh RNN over a list of sequences: ``h' = tanh(W0 x + b0 + W1 h + b1)``.
 
     Each layer-direction child holds ``w0`` ``(out_size, in)`` / ``b0`` for the
@@ -225,14 +233,11 @@ class NStepRNNTanh(NStepRNNBase):
         ((4, 5), (4, 4), (2, 1, 4), (3, 4))
     """
 
-    n_weights = 2
     use_bi_direction = False
-
-    def rnn(self, *args):
-        return n_step_rnn(*args, activation="tanh")
+    activation = "tanh"
 
 
-class NStepRNNReLU(NStepRNNBase):
+class NStepRNNReLU(_NStepElmanRNN):
     """Stacked uni-directional ReLU RNN over a list of sequences: ``h' = relu(W0 x + b0 + W1 h + b1)``.
 
     Example:
@@ -244,14 +249,11 @@ class NStepRNNReLU(NStepRNNBase):
         True
     """
 
-    n_weights = 2
     use_bi_direction = False
-
-    def rnn(self, *args):
-        return n_step_rnn(*args, activation="relu")
+    activation = "relu"
 
 
-class NStepBiRNNTanh(NStepRNNBase):
+class NStepBiRNNTanh(_NStepElmanRNN):
     """Stacked bi-directional tanh RNN; outputs concatenate the forward and backward states.
 
     Example:
@@ -265,14 +267,11 @@ class NStepBiRNNTanh(NStepRNNBase):
         ((4, 1, 4), (2, 8))
     """
 
-    n_weights = 2
     use_bi_direction = True
-
-    def rnn(self, *args):
-        return n_step_birnn(*args, activation="tanh")
+    activation = "tanh"
 
 
-class NStepBiRNNReLU(NStepRNNBase):
+class NStepBiRNNReLU(_NStepElmanRNN):
     """Stacked bi-directional ReLU RNN; outputs concatenate the forward and backward states.
 
     Example:
@@ -284,8 +283,5 @@ class NStepBiRNNReLU(NStepRNNBase):
         ((2, 2, 2), [(2, 4), (1, 4)])
     """
 
-    n_weights = 2
     use_bi_direction = True
-
-    def rnn(self, *args):
-        return n_step_birnn(*args, activation="relu")
+    activation = "relu"

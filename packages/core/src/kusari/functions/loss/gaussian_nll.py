@@ -5,8 +5,8 @@ import math
 
 import numpy
 
+from kusari.functions.loss._elementwise import check_reduce, reduce_elements
 from kusari.functions.math.exponential import exp
-from kusari.functions.math.sum import sum as sum_all
 from kusari.utils import type_check
 from kusari.variable import as_array, as_variable
 
@@ -44,7 +44,7 @@ def gaussian_nll(x, mean, ln_var, reduce="sum"):
         >>> gaussian_nll(x, np.zeros(2, np.float32), np.zeros(2, np.float32), reduce='no').array
         array([0.9189385, 2.9189386], dtype=float32)
     """
-    _check_reduce(reduce)
+    check_reduce(_FN, reduce)
     xa, ma, va = as_array(x), as_array(mean), as_array(ln_var)
     type_check.expect_float(_FN, "x", xa)
     type_check.expect_same_dtype(_FN, "mean", ma, "x", xa)
@@ -56,16 +56,5 @@ def gaussian_nll(x, mean, ln_var, reduce="sum"):
                         f"{xa.shape}, {ma.shape} and {va.shape}")
     diff = as_variable(x) - mean
     elems = (ln_var + diff * diff * exp(-ln_var) + _LOG_2PI) * 0.5
-    return _reduce(elems, reduce)
+    return reduce_elements(elems, reduce)
 
-
-def _check_reduce(reduce):
-    if reduce not in ("sum", "mean", "no"):
-        raise ValueError(f"{_FN}: argument 'reduce' expected 'sum', 'mean' or 'no', got {reduce!r}")
-
-
-def _reduce(elems, reduce):
-    if reduce == "no":
-        return elems
-    total = sum_all(elems)
-    return total if reduce == "sum" else total * (1.0 / max(elems.size, 1))

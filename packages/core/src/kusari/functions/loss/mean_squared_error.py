@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from kusari import utils
 from kusari.function_node import FunctionNode
-from kusari.utils import type_check
-from kusari.variable import as_array
+from kusari.functions.loss._elementwise import check_matching_pair
 
 _FN = "mean_squared_error"
 
@@ -47,9 +46,6 @@ def mean_squared_error(x0, x1):
         >>> x0.grad
         array([0.       , 0.6666667, 2.       ], dtype=float32)
     """
-    a0, a1 = as_array(x0), as_array(x1)
-    type_check.expect_float(_FN, "x0", a0)
-    type_check.expect_same_dtype(_FN, "x1", a1, "x0", a0)
-    type_check.expect_shape(_FN, "x1", a1, a0.shape, "(the shape of 'x0')")
+    check_matching_pair(_FN, "x0", x0, "x1", x1)
     y, = MeanSquaredError().apply((x0, x1))
     return y

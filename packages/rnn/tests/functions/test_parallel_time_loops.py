@@ -3,6 +3,8 @@ one thread), groups of sequences of a wide batch (the same up to the rounding of
 products, whose row count changes)."""
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kusari
 from kusari import utils
@@ -103,3 +105,15 @@ def test_group_plan_balances_rows_and_keeps_groups_wide():
     # fewer sequences than two groups need: no split; bidirectional: no split
     assert _sequence_groups.plan(np, [20] * 5, list(range(0, 120, 20)), 1) is None
     assert _sequence_groups.plan(np, batches, offsets, 2) is None
+
+
+@given(name=st.sampled_from(sorted(_CELLS)), threads=st.integers(2, 3),
+       lengths=st.lists(st.integers(1, 6), min_size=4, max_size=12).map(lambda v: sorted(v, reverse=True)))
+def test_any_batch_split_into_groups_gives_the_serial_results(nstep, name, threads, lengths):
+    # Groups of at least 2 sequences, so that small random batches get split in every way.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_sequence_groups, "MIN_SEQUENCES_PER_GROUP", 2)
+        runs, splits = _run_on_threads(nstep, mp, name, 1, lengths, 3, (1, threads))
+    # one thread: no split at all; then each layer forward and backward splits into groups
+    assert splits == [(min(threads, len(lengths) // 2), threads)] * 4
+    _assert_equal(runs, rtol=1e-5)

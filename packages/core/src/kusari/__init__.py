@@ -75,6 +75,15 @@ _LAZY = {
     "using_device": ("kusari.backend", "using_device"),
     "get_array_module": ("kusari.backend", "get_array_module"),
     "print_runtime_info": ("kusari._runtime_info", "print_runtime_info"),
+    "function_hook": ("kusari.function_hook", None),
+    "function_hooks": ("kusari.function_hooks", None),
+    "FunctionHook": ("kusari.function_hook", "FunctionHook"),
+    "get_function_hooks": ("kusari.function_hook", "get_function_hooks"),
+    "link_hook": ("kusari.link_hook", None),
+    "link_hooks": ("kusari.link_hooks", None),
+    "LinkHook": ("kusari.link_hook", "LinkHook"),
+    "get_link_hooks": ("kusari.link_hook", "get_link_hooks"),
+    "_get_link_hooks": ("kusari.link_hook", "_get_link_hooks"),
 }
 
 # Subpackages that other distributions provide.

@@ -20,12 +20,15 @@ import heapq
 import numpy
 
 from kusari import _config
+from kusari.function_hook import _backward_with_hooks
 from kusari.function_node import FunctionNode
 from kusari.variable import Variable, _wrap
 
 _ndarray = numpy.ndarray
 _from_array = _wrap
 _MISSING = object()
+# True while any function hook is registered (kusari.function_hook sets it).
+_hooks_in_use = False
 
 
 def _as_grad_variable(g, like: Variable, caller: str, index: int):
@@ -150,8 +153,12 @@ def _run(seeds, *, retain_grad: bool, targets=None, needed=None, double: bool):
         if not indexes:
             continue
         indexes = tuple(indexes)
-        # 3. the function's own backward, on Variables
-        gxs = func.backward(indexes, grad_outputs)
+        # 3. the function's own backward, on Variables (one flag read when
+        # no function hook is registered anywhere)
+        if _hooks_in_use:
+            gxs = _backward_with_hooks(func, indexes, grad_outputs)
+        else:
+            gxs = func.backward(indexes, grad_outputs)
         if len(gxs) != len(indexes):
             if len(gxs) != len(in_nodes):
                 raise ValueError(

@@ -83,6 +83,11 @@ class FunctionAdapter(FunctionNode):
     def label(self) -> str:
         return self.function.label
 
+    @property
+    def _impl_name(self) -> str:
+        # Function hooks (TimerHook) report the user's Function class.
+        return type(self.function).__name__
+
     def check_type_forward(self, in_types):
         self.function.check_type_forward(in_types)
 
@@ -206,8 +211,12 @@ class Function:
     def __call__(self, *inputs):
         node = self._current_node()
         if node is None or node.inputs is not None:
-            # A second call gets its own node so the first graph stays intact.
+            # A second call gets its own node so the first graph stays intact;
+            # hooks added with add_hook stay with the Function.
+            previous = node
             node = FunctionAdapter(self)
+            if previous is not None and previous._local_function_hooks:
+                node.local_function_hooks.update(previous._local_function_hooks)
         node._function = self
         node._weak_function = None
         self._node_ref = weakref.ref(node)
@@ -263,6 +272,33 @@ class Function:
         for i, array in zip(indexes, data, strict=True):
             out[i] = array
         return tuple(out)
+
+    @property
+    def local_function_hooks(self):
+        """The function hooks registered on this Function (see :meth:`FunctionNode.local_function_hooks`)."""
+        return self.node.local_function_hooks
+
+    def add_hook(self, hook, name=None) -> None:
+        """Register a :class:`kusari.FunctionHook` on this Function only (see :meth:`FunctionNode.add_hook`).
+
+        Example:
+            >>> import numpy as np, kusari
+            >>> from kusari.function_hooks import TimerHook
+            >>> class Double(kusari.Function):
+            ...     def forward(self, inputs):
+            ...         return inputs[0] * 2,
+            >>> f = Double()
+            >>> hook = TimerHook()
+            >>> f.add_hook(hook)
+            >>> _ = f(np.ones(2, np.float32))
+            >>> [name for name, _ in hook.call_history]
+            ['Double']
+        """
+        self.node.add_hook(hook, name)
+
+    def delete_hook(self, name) -> None:
+        """Unregister this Function's hook ``name`` (see :meth:`FunctionNode.delete_hook`)."""
+        self.node.delete_hook(name)
 
     def check_type_forward(self, in_types):
         """Validate the inputs with :mod:`kusari.utils.type_check` (nothing by default)."""

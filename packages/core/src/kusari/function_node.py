@@ -26,6 +26,7 @@ import weakref
 import numpy
 
 from kusari import _config
+from kusari import function_hook as _function_hook
 from kusari.variable import Variable, VariableNode
 
 _config_obj = _config.config
@@ -34,6 +35,11 @@ _from_array = Variable._from_array
 _new_node = VariableNode.__new__
 _object_new = object.__new__
 
+
+# True while any function hook is registered anywhere (a thread's or a
+# node's); kusari.function_hook keeps it in sync.  A module global: the
+# cheapest test for apply() to make when, as usual, there is none.
+_hooks_in_use = False
 
 _weakref = weakref.ref
 _dead_ref = weakref.ref(type("_Gone", (), {})())  # a reference whose target is gone
@@ -90,6 +96,7 @@ class FunctionNode:
     _output_indexes_to_retain = None
     _retained_output_data = None
     _user_type_check = False
+    _local_function_hooks = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -101,6 +108,11 @@ class FunctionNode:
     @property
     def label(self) -> str:
         """The name shown in graph drawings (the class name by default)."""
+        return type(self).__name__
+
+    @property
+    def _impl_name(self) -> str:
+        # The implementation's name (what TimerHook reports), whatever the label.
         return type(self).__name__
 
     @property
@@ -148,7 +160,10 @@ class FunctionNode:
 
             type_check.run_check_type_forward(self, in_data)
 
-        outputs = self.forward(in_data)
+        if _hooks_in_use:
+            outputs = _function_hook._forward_with_hooks(self, in_data)
+        else:
+            outputs = self.forward(in_data)
         if type(outputs) is not tuple:
             raise TypeError(
                 f"{self.label}.forward must return a tuple of arrays, got {type(outputs).__name__}"
@@ -246,6 +261,52 @@ class FunctionNode:
 
     def check_type_forward(self, in_types):
         """Chainer's input check; override it to validate with ``type_check.expect``."""
+
+    # ---- hooks -------------------------------------------------------------
+    @property
+    def local_function_hooks(self):
+        """This node's own function hooks, an ordered dict ``name -> hook``.
+
+        They run after the thread's global hooks (:func:`kusari.get_function_hooks`);
+        one with the same name as a global hook replaces it for this node.
+        """
+        hooks = self._local_function_hooks
+        if hooks is None:
+            hooks = self._local_function_hooks = _function_hook._NodeHooks()
+        return hooks
+
+    def add_hook(self, hook, name=None) -> None:
+        """Register a :class:`kusari.FunctionHook` on this node only.
+
+        ``name`` defaults to ``hook.name``; it must be unique among this node's
+        hooks (``KeyError`` otherwise).  Calls ``hook.added(self)``.
+
+        Example:
+            >>> import numpy as np, kusari
+            >>> from kusari.function_hooks import TimerHook
+            >>> f = kusari.functions.math.basic_math.Mul()
+            >>> f.add_hook(TimerHook())
+            >>> y, = f.apply((np.ones(2, np.float32), np.ones(2, np.float32)))
+            >>> [name for name, _ in f.local_function_hooks['TimerHook'].call_history]
+            ['Mul']
+            >>> f.delete_hook('TimerHook')
+        """
+        _function_hook._check_hook(f"{type(self).__name__}.add_hook", hook)
+        if name is None:
+            name = hook.name
+        hooks = self.local_function_hooks
+        if name in hooks:
+            raise KeyError(f"Hook {name} already exists")
+        hooks[name] = hook
+        hook.added(self)
+
+    def delete_hook(self, name) -> None:
+        """Unregister this node's hook ``name`` (``KeyError`` if there is none); calls ``hook.deleted(self)``."""
+        hooks = self.local_function_hooks
+        if name not in hooks:
+            raise KeyError(f"Hook {name} does not exist")
+        hooks[name].deleted(self)
+        del hooks[name]
 
     # ---- retention ---------------------------------------------------------
     def retain_inputs(self, indexes) -> None:

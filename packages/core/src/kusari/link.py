@@ -36,6 +36,7 @@ import warnings
 import numpy
 
 from kusari import backend
+from kusari import link_hook as _link_hook
 from kusari.variable import Parameter
 
 _CPU = backend.CPU_DEVICE
@@ -102,6 +103,11 @@ class Link:
 
     # Class-level defaults: attribute assignment works even before __init__.
     _within_init_scope = False
+    # True while some thread has global link hooks (kusari.link_hook keeps it
+    # in sync); a link with hooks of its own shadows it with True.  __call__
+    # reads only this when no hook is in use.
+    _link_hooks_active = False
+    _local_link_hooks = None
     _device = _CPU
     name = None
 
@@ -119,12 +125,78 @@ class Link:
 
     # ---- calling -----------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        # The hot path: nothing between the call and forward.
+        # The hot path: one attribute read between the call and forward.
+        if self._link_hooks_active:
+            return _link_hook._call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
     def forward(self, *args, **kwargs):
         """The computation of this link; subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    # ---- hooks ---------------------------------------------------------------
+    @property
+    def local_link_hooks(self):
+        """This link's own link hooks, an ordered dict ``name -> hook``.
+
+        They run after the thread's global hooks (``kusari.get_link_hooks()``),
+        for calls of this link only; one with the same name as a global hook
+        replaces it for this link.
+
+        Example:
+            >>> import kusari.links as L
+            >>> from kusari.link_hooks import TimerHook
+            >>> layer = L.Linear(2, 2).add_hook(TimerHook())
+            >>> list(layer.local_link_hooks)
+            ['TimerHook']
+        """
+        hooks = self.__dict__.get("_local_link_hooks")
+        if type(hooks) is not _link_hook._LinkHooks:
+            # First use, or a plain dict left by a deep copy or unpickling.
+            hooks = _link_hook._bind_link_hooks(self, hooks or ())
+        return hooks
+
+    def add_hook(self, hook, name=None):
+        """Register a :class:`kusari.LinkHook` on this link only; returns the link.
+
+        ``name`` defaults to ``hook.name``; it must be unique among this link's
+        hooks (``KeyError`` otherwise).  Calls ``hook.added(self)``.
+
+        Example:
+            >>> import numpy as np, kusari.links as L
+            >>> from kusari.link_hooks import TimerHook
+            >>> layer = L.Linear(3, 2).add_hook(TimerHook(), name='timer')
+            >>> y = layer(np.ones((1, 3), np.float32))
+            >>> [name for name, _ in layer.local_link_hooks['timer'].call_history]
+            ['Linear']
+            >>> layer.delete_hook('timer')
+        """
+        _link_hook._check_hook(f"{type(self).__name__}.add_hook", hook)
+        if name is None:
+            name = hook.name
+        hooks = self.local_link_hooks
+        if name in hooks:
+            raise KeyError(f"Hook {name} already exists")
+        hooks[name] = hook
+        hook.added(self)
+        return self
+
+    def delete_hook(self, name):
+        """Unregister this link's hook ``name`` (``KeyError`` if absent); calls ``hook.deleted(self)``.
+
+        Example:
+            >>> import kusari.links as L
+            >>> from kusari.link_hooks import TimerHook
+            >>> layer = L.Linear(2, 2).add_hook(TimerHook())
+            >>> layer.delete_hook('TimerHook')
+            >>> len(layer.local_link_hooks)
+            0
+        """
+        hooks = self.local_link_hooks
+        if name not in hooks:
+            raise KeyError(f"Hook {name} does not exist")
+        hooks[name].deleted(self)
+        del hooks[name]
 
     # ---- registration ------------------------------------------------------
     @property
@@ -465,6 +537,10 @@ class Link:
         d = ret.__dict__
         d["_params"] = set(self._params)
         d["_persistent"] = set(self._persistent)
+        hooks = d.get("_local_link_hooks")
+        if hooks is not None:
+            # The copy gets its own registry (same hooks), bound to the copy.
+            _link_hook._bind_link_hooks(ret, hooks.items())
         for name in d["_params"]:
             param = _copy.copy(d[name])
             param.grad = None

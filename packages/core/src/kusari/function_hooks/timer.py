@@ -1,0 +1,169 @@
+"""``TimerHook``: how long each function's forward and backward takes.
+
+CPU work is timed with ``time.perf_counter``.  For CuPy arrays the hook
+records CUDA events around the call and waits for the second one, so the
+time is what the GPU spent, not how long the launch took (as Chainer).
+Nested calls (functions a backward applies) are recorded too, but only the
+outermost ones count towards :meth:`TimerHook.total_time`.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy
+
+from kusari.function_hook import FunctionHook
+from kusari.function_hooks._report import check_unit, write_table
+
+_perf_counter = time.perf_counter
+_HOST_TYPES = (numpy.ndarray, numpy.generic)
+
+
+def _function_name(function) -> str:
+    return getattr(function, "_impl_name", None) or type(function).__name__
+
+
+def _array_module(arrays):
+    for a in arrays:
+        if a is not None and not isinstance(a, _HOST_TYPES):
+            from kusari import backend
+
+            return backend.get_array_module(*arrays)
+    return numpy
+
+
+class TimerHook(FunctionHook):
+    """Measures the time each function's forward and backward takes.
+
+    Attributes:
+        call_history: a list of ``(function name, seconds)``, one per call, in
+            the order the calls finished.  The name is the function's class
+            (the wrapped class for an old-style ``Function``).
+
+    Example:
+        >>> import numpy as np, kusari
+        >>> import kusari.functions as F
+        >>> from kusari.function_hooks import TimerHook
+        >>> x = kusari.Variable(np.ones((2, 3), np.float32))
+        >>> with TimerHook() as hook:
+        ...     loss = F.sum(F.relu(x))
+        ...     loss.backward()
+        >>> sorted(hook.summary())
+        ['ReLU', 'Sum']
+        >>> hook.summary()['ReLU']['occurrence']
+        2
+        >>> hook.total_time() > 0
+        True
+        >>> hook.print_report()  # doctest: +SKIP
+        FunctionName  ElapsedTime  Occurrence
+                ReLU     21.30us           2
+                 Sum     17.92us           2
+    """
+
+    name = "TimerHook"
+    table = {"sec": 1, "ms": 10 ** 3, "us": 10 ** 6, "ns": 10 ** 9}
+
+    def __init__(self):
+        self.call_history = []
+        # One entry per call in progress: (start, stop event or None).
+        self._running_stack = []
+        self._total_time = 0.0
+
+    # ---- measuring ---------------------------------------------------------
+    def _start(self, arrays) -> None:
+        xp = _array_module(arrays)
+        if xp is numpy or not hasattr(xp, "cuda"):
+            self._running_stack.append((_perf_counter(), None))
+            return
+        start = xp.cuda.Event()
+        start.record()
+        self._running_stack.append((start, xp))
+
+    def _stop(self, function) -> None:
+        start, xp = self._running_stack.pop()
+        if xp is None:
+            elapsed = _perf_counter() - start
+        else:
+            stop = xp.cuda.Event()
+            stop.record()
+            stop.synchronize()
+            elapsed = xp.cuda.get_elapsed_time(start, stop) / 1000  # ms -> s
+        self.call_history.append((_function_name(function), elapsed))
+        if not self._running_stack:
+            self._total_time += elapsed
+
+    def forward_preprocess(self, function, in_data) -> None:
+        self._start(in_data)
+
+    def forward_postprocess(self, function, in_data) -> None:
+        self._stop(function)
+
+    def backward_preprocess(self, function, in_data, out_grad) -> None:
+        self._start(in_data + out_grad)
+
+    def backward_postprocess(self, function, in_data, out_grad) -> None:
+        self._stop(function)
+
+    # ---- reporting ---------------------------------------------------------
+    def total_time(self) -> float:
+        """Seconds spent in the outermost hooked calls (nested calls are not counted twice)."""
+        return self._total_time
+
+    def summary(self) -> dict:
+        """``{function name: {'elapsed_time': seconds, 'occurrence': calls}}`` in first-call order."""
+        summary = {}
+        for name, elapsed in self.call_history:
+            record = summary.get(name)
+            if record is None:
+                record = summary[name] = {"elapsed_time": 0.0, "occurrence": 0}
+            record["elapsed_time"] += elapsed
+            record["occurrence"] += 1
+        return summary
+
+    @staticmethod
+    def _choose_unit(seconds):
+        factor = 1
+        for unit in ("sec", "ms", "us"):
+            if seconds * factor >= 1:
+                return factor, unit
+            factor *= 1000.0
+        return factor, "ns"
+
+    def print_report(self, unit="auto", file=None) -> None:
+        """Print a table of the total time and number of calls per function.
+
+        Args:
+            unit: 'sec', 'ms', 'us' or 'ns'; 'auto' (default) picks one unit
+                that suits the largest total; 'auto_foreach' picks per row.
+            file: where to write (``sys.stdout`` by default).
+
+        Example:
+            >>> import numpy as np, kusari
+            >>> from kusari.function_hooks import TimerHook
+            >>> hook = TimerHook()
+            >>> hook.call_history = [('ReLU', 0.0015), ('Sum', 0.0005), ('ReLU', 0.0005)]
+            >>> hook.print_report()
+            FunctionName  ElapsedTime  Occurrence
+                    ReLU       2.00ms           2
+                     Sum       0.50ms           1
+            >>> hook.print_report(unit='auto_foreach')
+            FunctionName  ElapsedTime  Occurrence
+                    ReLU       2.00ms           2
+                     Sum     500.00us           1
+        """
+        check_unit("TimerHook.print_report", unit, self.table)
+        summary = self.summary()
+        if unit == "auto":
+            longest = max((r["elapsed_time"] for r in summary.values()), default=0.0)
+            factor, unit = self._choose_unit(longest)
+        elif unit != "auto_foreach":
+            factor = self.table[unit]
+        rows = [["FunctionName", "ElapsedTime", "Occurrence"]]
+        for name, record in summary.items():
+            seconds = record["elapsed_time"]
+            if unit == "auto_foreach":
+                factor, shown_unit = self._choose_unit(seconds)
+            else:
+                shown_unit = unit
+            rows.append([name, "%3.2f%s" % (seconds * factor, shown_unit), str(record["occurrence"])])
+        write_table(rows, file)

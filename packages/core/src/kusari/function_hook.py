@@ -39,82 +39,27 @@ from __future__ import annotations
 import collections
 import threading
 
+from kusari._hook_support import CountedHooks, HookCounter
 from kusari.utils import type_check as _type_check
 
 _thread_local = threading.local()
-# Number of registries (threads' and nodes') holding a hook; guarded by _lock.
-_n_nonempty = 0
-# Re-entrant: a registry's __del__ may run from the garbage collector while
-# this thread already holds the lock.
-_lock = threading.RLock()
 
 
-class _SyncedDict(collections.OrderedDict):
-    """An ordered dict that calls ``_changed`` after anything that may change its size."""
+def _set_hooks_in_use(active: bool) -> None:
+    # The hot paths read a plain module global (the cheapest check Python
+    # has); this is the only writer.
+    from kusari import _backprop, function_node
 
-    def _changed(self) -> None:  # pragma: no cover - overridden
-        pass
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        self._changed()
-
-    def __delitem__(self, key):
-        super().__delitem__(key)
-        self._changed()
-
-    def pop(self, *args):
-        try:
-            return super().pop(*args)
-        finally:
-            self._changed()
-
-    def popitem(self, last=True):
-        try:
-            return super().popitem(last)
-        finally:
-            self._changed()
-
-    def setdefault(self, key, default=None):
-        try:
-            return super().setdefault(key, default)
-        finally:
-            self._changed()
-
-    def clear(self):
-        super().clear()
-        self._changed()
-
-    def copy(self):
-        # A copy is a plain snapshot, not a second registry.
-        return collections.OrderedDict(self)
-
-    def __reduce__(self):
-        return (collections.OrderedDict, (list(self.items()),))
+    function_node._hooks_in_use = active
+    _backprop._hooks_in_use = active
 
 
-class _CountedHooks(_SyncedDict):
-    """A registry that counts itself in ``_n_nonempty`` while it holds a hook."""
+# Registries (threads' and nodes') holding a hook.
+_counter = HookCounter(_set_hooks_in_use)
 
-    _counted = False
 
-    def _changed(self) -> None:
-        nonempty = len(self) > 0
-        if nonempty is not self._counted:
-            with _lock:
-                self._counted = nonempty
-                _count(1 if nonempty else -1)
-
-    def __del__(self):
-        # A thread that ends, or a node that is freed, with hooks still
-        # registered must not leave the slow path switched on for everybody.
-        if self._counted:
-            try:
-                with _lock:
-                    self._counted = False
-                    _count(-1)
-            except Exception:  # interpreter shutdown: modules already torn down
-                pass
+class _CountedHooks(CountedHooks):
+    counter = _counter
 
 
 class _ThreadHooks(_CountedHooks):
@@ -123,18 +68,6 @@ class _ThreadHooks(_CountedHooks):
 
 class _NodeHooks(_CountedHooks):
     """One node's own hooks (``FunctionNode.local_function_hooks``)."""
-
-
-def _count(delta: int) -> None:
-    global _n_nonempty
-    _n_nonempty += delta
-    active = _n_nonempty > 0
-    # The hot paths read a plain module global (the cheapest check Python
-    # has); these are the only writers.
-    from kusari import _backprop, function_node
-
-    function_node._hooks_in_use = active
-    _backprop._hooks_in_use = active
 
 
 def hooks_in_use() -> bool:
@@ -149,7 +82,7 @@ def hooks_in_use() -> bool:
         >>> hooks_in_use()
         False
     """
-    return _n_nonempty > 0
+    return _counter.total > 0
 
 
 def get_function_hooks():

@@ -41,96 +41,25 @@ import collections
 import threading
 import weakref
 
+from kusari._hook_support import CountedHooks, HookCounter, SyncedDict
 from kusari.utils import type_check as _type_check
 
 _thread_local = threading.local()
-# Number of thread registries that hold at least one hook; guarded by _lock.
-_n_nonempty = 0
-# Re-entrant: a registry's __del__ may run from the garbage collector while
-# this thread already holds the lock.
-_lock = threading.RLock()
 
 
-class _SyncedDict(collections.OrderedDict):
-    """An ordered dict that calls ``_changed`` after anything that may change its size."""
-
-    def _changed(self) -> None:  # pragma: no cover - overridden
-        pass
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        self._changed()
-
-    def __delitem__(self, key):
-        super().__delitem__(key)
-        self._changed()
-
-    def pop(self, *args):
-        try:
-            return super().pop(*args)
-        finally:
-            self._changed()
-
-    def popitem(self, last=True):
-        try:
-            return super().popitem(last)
-        finally:
-            self._changed()
-
-    def setdefault(self, key, default=None):
-        try:
-            return super().setdefault(key, default)
-        finally:
-            self._changed()
-
-    def update(self, *args, **kwargs):
-        super().update(*args, **kwargs)
-        self._changed()
-
-    def clear(self):
-        super().clear()
-        self._changed()
-
-    def copy(self):
-        # A copy is a plain snapshot, not a second registry.
-        return collections.OrderedDict(self)
-
-    def __reduce__(self):
-        # Pickles and deep copies become plain dicts (they must not keep
-        # pointing at the original link); Link.local_link_hooks rewraps them.
-        return (collections.OrderedDict, (list(self.items()),))
-
-
-class _ThreadHooks(_SyncedDict):
-    """One thread's registry; counts itself in ``_n_nonempty`` while non-empty."""
-
-    _counted = False
-
-    def _changed(self) -> None:
-        nonempty = len(self) > 0
-        if nonempty is not self._counted:
-            with _lock:
-                self._counted = nonempty
-                _count(1 if nonempty else -1)
-
-    def __del__(self):
-        # A thread that ends with hooks still registered must not leave the
-        # slow path switched on for everybody else.
-        if self._counted:
-            with _lock:
-                self._counted = False
-                _count(-1)
-
-
-def _count(delta: int) -> None:
-    global _n_nonempty
-    _n_nonempty += delta
+def _set_link_hooks_active(active: bool) -> None:
     from kusari.link import Link
 
-    Link._link_hooks_active = _n_nonempty > 0
+    Link._link_hooks_active = active
 
 
-class _LinkHooks(_SyncedDict):
+class _ThreadHooks(CountedHooks):
+    """One thread's registry; counted while non-empty (links' own registries are not)."""
+
+    counter = HookCounter(_set_link_hooks_active)
+
+
+class _LinkHooks(SyncedDict):
     """A link's own hooks (``local_link_hooks``); marks the link while non-empty."""
 
     _link_ref = None

@@ -8,9 +8,9 @@ the outermost count towards the totals.
 """
 from __future__ import annotations
 
+from kusari._hook_support import check_unit, write_table
 from kusari.function_hook import FunctionHook
 from kusari.function_hooks._cupy import require_cupy
-from kusari.function_hooks._report import check_unit, write_table
 from kusari.function_hooks.timer import _function_name
 
 _cumulative_classes = {}

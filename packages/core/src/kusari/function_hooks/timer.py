@@ -12,8 +12,8 @@ import time
 
 import numpy
 
+from kusari._hook_support import TIME_UNITS, print_time_report, summarize
 from kusari.function_hook import FunctionHook
-from kusari.function_hooks._report import check_unit, write_table
 
 _perf_counter = time.perf_counter
 _HOST_TYPES = (numpy.ndarray, numpy.generic)
@@ -61,7 +61,7 @@ class TimerHook(FunctionHook):
     """
 
     name = "TimerHook"
-    table = {"sec": 1, "ms": 10 ** 3, "us": 10 ** 6, "ns": 10 ** 9}
+    table = dict(TIME_UNITS)
 
     def __init__(self):
         self.call_history = []
@@ -111,23 +111,7 @@ class TimerHook(FunctionHook):
 
     def summary(self) -> dict:
         """``{function name: {'elapsed_time': seconds, 'occurrence': calls}}`` in first-call order."""
-        summary = {}
-        for name, elapsed in self.call_history:
-            record = summary.get(name)
-            if record is None:
-                record = summary[name] = {"elapsed_time": 0.0, "occurrence": 0}
-            record["elapsed_time"] += elapsed
-            record["occurrence"] += 1
-        return summary
-
-    @staticmethod
-    def _choose_unit(seconds):
-        factor = 1
-        for unit in ("sec", "ms", "us"):
-            if seconds * factor >= 1:
-                return factor, unit
-            factor *= 1000.0
-        return factor, "ns"
+        return summarize(self.call_history)
 
     def print_report(self, unit="auto", file=None) -> None:
         """Print a table of the total time and number of calls per function.
@@ -151,19 +135,4 @@ class TimerHook(FunctionHook):
                     ReLU       2.00ms           2
                      Sum     500.00us           1
         """
-        check_unit("TimerHook.print_report", unit, self.table)
-        summary = self.summary()
-        if unit == "auto":
-            longest = max((r["elapsed_time"] for r in summary.values()), default=0.0)
-            factor, unit = self._choose_unit(longest)
-        elif unit != "auto_foreach":
-            factor = self.table[unit]
-        rows = [["FunctionName", "ElapsedTime", "Occurrence"]]
-        for name, record in summary.items():
-            seconds = record["elapsed_time"]
-            if unit == "auto_foreach":
-                factor, shown_unit = self._choose_unit(seconds)
-            else:
-                shown_unit = unit
-            rows.append([name, "%3.2f%s" % (seconds * factor, shown_unit), str(record["occurrence"])])
-        write_table(rows, file)
+        print_time_report("TimerHook.print_report", "FunctionName", self.call_history, unit, file)

@@ -21,7 +21,7 @@ import numbers
 import numpy
 
 from kusari import _config
-from kusari.link_hook import LinkHook
+from kusari.link_hooks._one_link import OneLinkWeightHook
 from kusari.utils import type_check as _type_check
 
 
@@ -29,7 +29,7 @@ def _l2_normalize(xp, v, eps):
     return v / (xp.linalg.norm(v) + eps)
 
 
-class SpectralNormalization(LinkHook):
+class SpectralNormalization(OneLinkWeightHook):
     """Divides a link's weight by its spectral norm (largest singular value) on every call.
 
     Meant for ``Linear``, ``EmbedID``, ``Convolution2D``/``ND`` and
@@ -73,6 +73,7 @@ class SpectralNormalization(LinkHook):
     """
 
     name = "SpectralNormalization"
+    _doing = "normalises"
 
     def __init__(self, n_power_iteration=1, eps=1e-6, use_gamma=False, factor=None,
                  weight_name="W", name=None):
@@ -93,20 +94,8 @@ class SpectralNormalization(LinkHook):
         if name is not None:
             self.name = name
 
-    def __enter__(self):
-        raise NotImplementedError(
-            "SpectralNormalization normalises one link's weight: register it with "
-            "link.add_hook(hook), not with a `with` block")
-
-    def __exit__(self, *exc_info):
-        raise NotImplementedError
-
     def added(self, link) -> None:
-        if link is None:
-            raise NotImplementedError(
-                "SpectralNormalization must be added to a link (link.add_hook(hook))")
-        if not hasattr(link, self.weight_name):
-            raise ValueError(f"SpectralNormalization: the link has no weight {self.weight_name!r}")
+        super().added(link)
         from kusari.links.connection.deconvolution_2d import Deconvolution2D
         from kusari.links.connection.deconvolution_nd import DeconvolutionND
 

@@ -9,16 +9,14 @@ outermost calls, so it is the wall time spent inside hooked links.
 """
 from __future__ import annotations
 
-import sys
 import time
 
 import numpy
 
+from kusari._hook_support import TIME_UNITS, print_time_report, summarize
 from kusari.link_hook import LinkHook
-from kusari.utils import type_check as _type_check
 
 _perf_counter = time.perf_counter
-_UNITS = {"sec": 1, "ms": 10 ** 3, "us": 10 ** 6, "ns": 10 ** 9}
 
 
 class TimerHook(LinkHook):
@@ -47,7 +45,7 @@ class TimerHook(LinkHook):
     """
 
     name = "TimerHook"
-    table = dict(_UNITS)
+    table = dict(TIME_UNITS)
 
     def __init__(self):
         self.call_history = []
@@ -99,24 +97,7 @@ class TimerHook(LinkHook):
             >>> hook.summary()
             {'Linear': {'elapsed_time': 0.75, 'occurrence': 2}, 'MLP': {'elapsed_time': 2.0, 'occurrence': 1}}
         """
-        summary = {}
-        for name, elapsed in self.call_history:
-            record = summary.get(name)
-            if record is None:
-                record = summary[name] = {"elapsed_time": 0.0, "occurrence": 0}
-            record["elapsed_time"] += elapsed
-            record["occurrence"] += 1
-        return summary
-
-    @staticmethod
-    def _choose_unit(seconds):
-        # The largest unit in which the value is at least 1 (ns below 1 us).
-        factor = 1
-        for unit in ("sec", "ms", "us"):
-            if seconds * factor >= 1:
-                return factor, unit
-            factor *= 1000.0
-        return factor, "ns"
+        return summarize(self.call_history)
 
     def print_report(self, unit="auto", file=None) -> None:
         """Print a table of the total time and number of calls per link class.
@@ -139,30 +120,4 @@ class TimerHook(LinkHook):
               Linear    2000.00us           2
                  MLP    2500.00us           1
         """
-        allowed = ("auto", "auto_foreach", *self.table)
-        if not isinstance(unit, str) or unit not in allowed:
-            _type_check.fail("TimerHook.print_report", "unit",
-                             "one of " + ", ".join(repr(u) for u in allowed), repr(unit))
-        summary = self.summary()
-        if unit == "auto":
-            longest = max((r["elapsed_time"] for r in summary.values()), default=0.0)
-            factor, unit = self._choose_unit(longest)
-        elif unit != "auto_foreach":
-            factor = self.table[unit]
-        rows = [("LinkName", "ElapsedTime", "Occurrence")]
-        for name, record in summary.items():
-            seconds = record["elapsed_time"]
-            shown_unit = unit
-            if unit == "auto_foreach":
-                factor, shown_unit = self._choose_unit(seconds)
-            rows.append((name, "%3.2f%s" % (seconds * factor, shown_unit), str(record["occurrence"])))
-        _write_table(rows, sys.stdout if file is None else file)
-
-
-def _write_table(rows, file) -> None:
-    """Right-aligned columns two spaces apart (Chainer's report layout)."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        file.write("  ".join(cell.rjust(width) for cell, width in zip(row, widths)) + "\n")
-    if hasattr(file, "flush"):
-        file.flush()
+        print_time_report("TimerHook.print_report", "LinkName", self.call_history, unit, file)

@@ -11,11 +11,11 @@ the link's ``__dict__`` during forward, the Parameter back afterwards.
 """
 from __future__ import annotations
 
-from kusari.link_hook import LinkHook
+from kusari.link_hooks._one_link import OneLinkWeightHook
 from kusari.utils import type_check as _type_check
 
 
-class WeightStandardization(LinkHook):
+class WeightStandardization(OneLinkWeightHook):
     """Standardises a link's weight per output unit (zero mean, unit variance) on every call.
 
     Register it with ``link.add_hook(hook)``; not usable as a context
@@ -39,6 +39,7 @@ class WeightStandardization(LinkHook):
     """
 
     name = "WeightStandardization"
+    _doing = "standardises"
 
     def __init__(self, *, eps=1e-5, weight_name="W", name=None):
         if not isinstance(weight_name, str):
@@ -50,20 +51,8 @@ class WeightStandardization(LinkHook):
         if name is not None:
             self.name = name
 
-    def __enter__(self):
-        raise NotImplementedError(
-            "WeightStandardization standardises one link's weight: register it with "
-            "link.add_hook(hook), not with a `with` block")
-
-    def __exit__(self, *exc_info):
-        raise NotImplementedError
-
     def added(self, link) -> None:
-        if link is None:
-            raise NotImplementedError(
-                "WeightStandardization must be added to a link (link.add_hook(hook))")
-        if not hasattr(link, self.weight_name):
-            raise ValueError(f"WeightStandardization: the link has no weight {self.weight_name!r}")
+        super().added(link)
         if getattr(link, self.weight_name).array is not None:
             self._initialized = True
 

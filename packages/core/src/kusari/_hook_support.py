@@ -10,6 +10,12 @@ from __future__ import annotations
 import collections
 import sys
 import threading
+import time
+
+import numpy
+
+# The timers' clock (a module global so that tests can replace it).
+_perf_counter = time.perf_counter
 
 #: Seconds -> unit factors of the timer reports.
 TIME_UNITS = {"sec": 1, "ms": 10 ** 3, "us": 10 ** 6, "ns": 10 ** 9}
@@ -111,6 +117,58 @@ class CountedHooks(SyncedDict):
                     self.counter.add(-1)
             except Exception:  # interpreter shutdown: modules already torn down
                 pass
+
+
+class CallTimer:
+    """The timing state of the TimerHooks: nested calls on a stack, outermost calls summed.
+
+    On NumPy a call is timed with ``time.perf_counter``; on an array module
+    with CUDA events (CuPy) with a pair of events, synchronised at the end.
+
+    Example:
+        >>> import numpy as np
+        >>> from kusari._hook_support import CallTimer
+        >>> timer = CallTimer()
+        >>> timer._start_timing(np); timer._start_timing(np)
+        >>> timer._stop_timing('inner'); timer._stop_timing('outer')
+        >>> [name for name, _ in timer.call_history], timer.total_time() == timer.call_history[1][1]
+        (['inner', 'outer'], True)
+    """
+
+    def __init__(self):
+        self.call_history = []
+        # One entry per call in progress: (start time or CUDA event, xp or None).
+        self._running_stack = []
+        self._total_time = 0.0
+
+    def _start_timing(self, xp) -> None:
+        if xp is numpy or not hasattr(xp, "cuda"):
+            self._running_stack.append((_perf_counter(), None))
+            return
+        start = xp.cuda.Event()
+        start.record()
+        self._running_stack.append((start, xp))
+
+    def _stop_timing(self, name: str) -> None:
+        start, xp = self._running_stack.pop()
+        if xp is None:
+            elapsed = _perf_counter() - start
+        else:
+            stop = xp.cuda.Event()
+            stop.record()
+            stop.synchronize()
+            elapsed = xp.cuda.get_elapsed_time(start, stop) / 1000  # ms -> s
+        self.call_history.append((name, elapsed))
+        if not self._running_stack:
+            self._total_time += elapsed
+
+    def total_time(self) -> float:
+        """Seconds spent in the outermost timed calls (a nested call is not counted twice)."""
+        return self._total_time
+
+    def summary(self) -> dict:
+        """``{name: {'elapsed_time': seconds, 'occurrence': calls}}`` in first-finish order."""
+        return summarize(self.call_history)
 
 
 def summarize(call_history) -> dict:

@@ -454,9 +454,9 @@ class FakeClock:
 
 
 def test_timer_records_nested_calls_but_counts_only_the_outermost(monkeypatch):
-    from kusari.function_hooks import timer
+    from kusari import _hook_support
 
-    monkeypatch.setattr(timer, "_perf_counter", FakeClock())
+    monkeypatch.setattr(_hook_support, "_perf_counter", FakeClock())
     hook = TimerHook()
     with hook:
         Outer().apply((np.ones(2, np.float32),))

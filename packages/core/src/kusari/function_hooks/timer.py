@@ -8,14 +8,11 @@ outermost ones count towards :meth:`TimerHook.total_time`.
 """
 from __future__ import annotations
 
-import time
-
 import numpy
 
-from kusari._hook_support import TIME_UNITS, print_time_report, summarize
+from kusari._hook_support import TIME_UNITS, CallTimer, print_time_report
 from kusari.function_hook import FunctionHook
 
-_perf_counter = time.perf_counter
 _HOST_TYPES = (numpy.ndarray, numpy.generic)
 
 
@@ -32,7 +29,7 @@ def _array_module(arrays):
     return numpy
 
 
-class TimerHook(FunctionHook):
+class TimerHook(CallTimer, FunctionHook):
     """Measures the time each function's forward and backward takes.
 
     Attributes:
@@ -63,34 +60,12 @@ class TimerHook(FunctionHook):
     name = "TimerHook"
     table = dict(TIME_UNITS)
 
-    def __init__(self):
-        self.call_history = []
-        # One entry per call in progress: (start, stop event or None).
-        self._running_stack = []
-        self._total_time = 0.0
-
-    # ---- measuring ---------------------------------------------------------
+    # ---- measuring (the timing state is CallTimer's) ----------------------
     def _start(self, arrays) -> None:
-        xp = _array_module(arrays)
-        if xp is numpy or not hasattr(xp, "cuda"):
-            self._running_stack.append((_perf_counter(), None))
-            return
-        start = xp.cuda.Event()
-        start.record()
-        self._running_stack.append((start, xp))
+        self._start_timing(_array_module(arrays))
 
     def _stop(self, function) -> None:
-        start, xp = self._running_stack.pop()
-        if xp is None:
-            elapsed = _perf_counter() - start
-        else:
-            stop = xp.cuda.Event()
-            stop.record()
-            stop.synchronize()
-            elapsed = xp.cuda.get_elapsed_time(start, stop) / 1000  # ms -> s
-        self.call_history.append((_function_name(function), elapsed))
-        if not self._running_stack:
-            self._total_time += elapsed
+        self._stop_timing(_function_name(function))
 
     def forward_preprocess(self, function, in_data) -> None:
         self._start(in_data)
@@ -105,14 +80,6 @@ class TimerHook(FunctionHook):
         self._stop(function)
 
     # ---- reporting ---------------------------------------------------------
-    def total_time(self) -> float:
-        """Seconds spent in the outermost hooked calls (nested calls are not counted twice)."""
-        return self._total_time
-
-    def summary(self) -> dict:
-        """``{function name: {'elapsed_time': seconds, 'occurrence': calls}}`` in first-call order."""
-        return summarize(self.call_history)
-
     def print_report(self, unit="auto", file=None) -> None:
         """Print a table of the total time and number of calls per function.
 

@@ -9,17 +9,11 @@ outermost calls, so it is the wall time spent inside hooked links.
 """
 from __future__ import annotations
 
-import time
-
-import numpy
-
-from kusari._hook_support import TIME_UNITS, print_time_report, summarize
+from kusari._hook_support import TIME_UNITS, CallTimer, print_time_report
 from kusari.link_hook import LinkHook
 
-_perf_counter = time.perf_counter
 
-
-class TimerHook(LinkHook):
+class TimerHook(CallTimer, LinkHook):
     """Measures the time each link's forward takes.
 
     Attributes:
@@ -47,58 +41,14 @@ class TimerHook(LinkHook):
     name = "TimerHook"
     table = dict(TIME_UNITS)
 
-    def __init__(self):
-        self.call_history = []
-        # One entry per call in progress: (start time or CUDA event, xp or None).
-        self._running_stack = []
-        self._total_time = 0.0
-
-    # ---- measuring ---------------------------------------------------------
+    # ---- measuring (the timing state is CallTimer's) ----------------------
     def forward_preprocess(self, args) -> None:
-        xp = args.link.xp
-        if xp is numpy or not hasattr(xp, "cuda"):
-            self._running_stack.append((_perf_counter(), None))
-            return
-        start = xp.cuda.Event()
-        start.record()
-        self._running_stack.append((start, xp))
+        self._start_timing(args.link.xp)
 
     def forward_postprocess(self, args) -> None:
-        start, xp = self._running_stack.pop()
-        if xp is None:
-            elapsed = _perf_counter() - start
-        else:
-            stop = xp.cuda.Event()
-            stop.record()
-            stop.synchronize()
-            elapsed = xp.cuda.get_elapsed_time(start, stop) / 1000  # ms -> s
-        self.call_history.append((type(args.link).__name__, elapsed))
-        if not self._running_stack:
-            self._total_time += elapsed
+        self._stop_timing(type(args.link).__name__)
 
     # ---- reporting ---------------------------------------------------------
-    def total_time(self) -> float:
-        """Seconds spent in the outermost hooked calls (a child is not counted twice).
-
-        Example:
-            >>> from kusari.link_hooks import TimerHook
-            >>> TimerHook().total_time()
-            0.0
-        """
-        return self._total_time
-
-    def summary(self) -> dict:
-        """``{link name: {'elapsed_time': seconds, 'occurrence': calls}}`` in first-finish order.
-
-        Example:
-            >>> from kusari.link_hooks import TimerHook
-            >>> hook = TimerHook()
-            >>> hook.call_history = [('Linear', 0.5), ('MLP', 2.0), ('Linear', 0.25)]
-            >>> hook.summary()
-            {'Linear': {'elapsed_time': 0.75, 'occurrence': 2}, 'MLP': {'elapsed_time': 2.0, 'occurrence': 1}}
-        """
-        return summarize(self.call_history)
-
     def print_report(self, unit="auto", file=None) -> None:
         """Print a table of the total time and number of calls per link class.
 
